@@ -1,0 +1,99 @@
+/**
+ * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
+ * with the pdf format, `<out>/<name>.pdf`. A manuscript with errors writes nothing.
+ */
+import { readFile } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
+import type { VFile } from "vfile";
+import { hasErrors, report } from "./diagnostics.ts";
+import { casepressDirectory, casepressVersion } from "./load-journal.ts";
+import { readManuscript } from "./load-manuscript.ts";
+import { compileManuscript } from "./pipeline.ts";
+import { rewriteAssetUrls } from "./remark-asset-urls.ts";
+import { renderPage } from "./render-page.ts";
+import { type OutputFile, writeFilesAtomic } from "./write-atomic.ts";
+
+/** The output formats `build` writes. */
+export type OutputFormat = "html" | "pdf";
+
+/** Options of `casepress build`. */
+export interface BuildOptions {
+  /** The output folder (default `dist`). */
+  outDir: string;
+  /** Which outputs to write. */
+  formats: readonly OutputFormat[];
+  /** Journal override (`--journal`). */
+  journal?: string;
+  /** Root override (`--root`). */
+  root?: string;
+  /** Working directory for relative paths. */
+  cwd?: string;
+  /** Preprint banner text. */
+  banner?: string;
+}
+
+/** Prints the PDF of a written HTML file; one per process, see `render-pdf.ts`. */
+export interface PdfPrinter {
+  print(htmlPath: string, outDir: string, file: VFile): Promise<Uint8Array | undefined>;
+}
+
+/** What one build did. */
+export interface BuildResult {
+  file: VFile;
+  /** Paths written. */
+  outputs: string[];
+}
+
+/** The folder of assets beside `<name>.html`. */
+export function assetsDirectoryName(name: string): string {
+  return `${name}_files`;
+}
+
+/** Build one manuscript. */
+export async function buildManuscript(path: string, options: BuildOptions, printer?: PdfPrinter): Promise<BuildResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = await readManuscript(path, { cwd, ...(options.root ? { root: options.root } : {}) });
+  const compiled = await compileManuscript(file, options.journal ? { journal: options.journal } : {});
+  const profile = compiled.profile;
+  if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
+
+  const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
+  const name = basename(absolutePath, extname(absolutePath));
+  const outDir = resolve(cwd, options.outDir);
+  const assets = assetsDirectoryName(name);
+  const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
+  const html = await renderPage(compiled.tree, file, profile, {
+    assetsDirectory: assets,
+    generator: `Casepress ${casepressVersion}`,
+    ...(options.banner ? { banner: options.banner } : {}),
+  });
+
+  const sources = [
+    ...profile.stylesheets.map((stylesheet) => ({ from: join(profile.directory, stylesheet), to: stylesheet })),
+    ...profile.fonts.map((font) => ({ from: join(casepressDirectory, "node_modules", font), to: `fonts/${basename(font)}` })),
+    ...copies,
+  ];
+  const outputs: OutputFile[] = [];
+  for (const source of sources) {
+    try {
+      outputs.push({ path: join(outDir, assets, source.to), data: await readFile(source.from) });
+    } catch {
+      report(file, "journal-profile-invalid", `Cannot read \`${source.from}\`, which the journal needs; reinstall with \`npm ci\`.`);
+    }
+  }
+  if (hasErrors(file)) return { file, outputs: [] };
+  const htmlPath = join(outDir, `${name}.html`);
+  outputs.push({ path: htmlPath, data: html });
+  await writeFilesAtomic(outputs);
+  const written = outputs.map((output) => output.path);
+
+  if (options.formats.includes("pdf") && printer) {
+    const pdf = await printer.print(htmlPath, outDir, file);
+    if (pdf) {
+      const pdfPath = join(outDir, `${name}.pdf`);
+      await writeFilesAtomic([{ path: pdfPath, data: pdf }]);
+      written.push(pdfPath);
+    }
+  }
+  return { file, outputs: written };
+}

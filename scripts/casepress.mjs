@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `casepress` command. It runs the bundle that `npm ci` builds (scripts/bundle.mjs) and,
+// when that is missing, the TypeScript sources through tsx.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bundle = join(here, "..", "node_modules", ".cache", "casepress", "cli.mjs");
+let cli;
+if (existsSync(bundle) && !process.env.CASEPRESS_FROM_SOURCE) {
+  cli = await import(pathToFileURL(bundle).href);
+} else {
+  const { tsImport } = await import("tsx/esm/api");
+  cli = await tsImport("./cli.ts", import.meta.url);
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,0 +1,72 @@
+/**
+ * The whole Casepress pipeline, top to bottom, in one file:
+ *
+ *   read manuscript (loader) → parse (remark-parse + gfm + frontmatter + directive)
+ *   → early transforms: directives back to text, front matter, citation syntax
+ *   → load the journal and the files the manuscript names (loaders: all I/O happens here)
+ *   → transforms: figures → tables → float numbering → cross-references → citations
+ *                 → abbreviations → journal rules → sections
+ *   → severities from the journal profile (the diagnostics gate)
+ *   → render (remark-rehype → sanitize → template → rehype-stringify), in `render-page.ts`.
+ */
+import type { Root } from "mdast";
+import { unified } from "unified";
+import type { VFile } from "vfile";
+import { applySeverities, report } from "./diagnostics.ts";
+import type { JournalProfile } from "./journal-profile.ts";
+import { loadJournal } from "./load-journal.ts";
+import { loadResources } from "./load-resources.ts";
+import { parseManuscript } from "./parse-manuscript.ts";
+import { remarkCitationSyntax } from "./remark-citation-syntax.ts";
+import { remarkCitations } from "./remark-citations.ts";
+import { remarkDirectiveText } from "./remark-directive-text.ts";
+import { remarkSections } from "./remark-sections.ts";
+import { remarkValidateFrontMatter } from "./remark-validate-front-matter.ts";
+import { collectFileRequests } from "./resources.ts";
+
+/** The journal used when neither the front matter nor `--journal` names one. */
+export const defaultJournal = "jaad-case-reports";
+
+/** Transforms that need nothing but the manuscript itself. */
+const earlyTransforms = unified().use([remarkDirectiveText, remarkValidateFrontMatter, remarkCitationSyntax]).freeze();
+
+/** Transforms that need the journal profile and the loaded files, in order. */
+const transforms = unified().use([remarkCitations, remarkSections]).freeze();
+
+/** Options for `compileManuscript`. */
+export interface CompileOptions {
+  /** A journal id that overrides the front matter's `journal` (`--journal`). */
+  journal?: string;
+}
+
+/** A manuscript after every transform: its tree, its diagnostics (on `file`) and its journal. */
+export interface CompiledManuscript {
+  file: VFile;
+  tree: Root;
+  /** The journal profile; missing when it could not be loaded (an error is reported). */
+  profile?: JournalProfile;
+}
+
+/** Parse, load and transform a manuscript that `readManuscript` read into `file`. */
+export async function compileManuscript(file: VFile, options: CompileOptions = {}): Promise<CompiledManuscript> {
+  const tree = parseManuscript(file);
+  const location = file.data.manuscript;
+  if (!location || file.messages.some((message) => message.fatal && message.source === "casepress-manuscript" && message.ruleId !== "directive-unclosed")) {
+    return { file, tree };
+  }
+  await earlyTransforms.run(tree, file);
+  const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
+
+  const journalId = options.journal ?? frontMatter.journal ?? defaultJournal;
+  const journal = loadJournal(journalId, location.root);
+  if ("rule" in journal) {
+    const place = options.journal ? { line: 1, column: 1 } : file.data.locateFrontMatter?.(["journal"]);
+    report(file, journal.rule, journal.message, place, journal.file ? { file: journal.file } : {});
+    return { file, tree };
+  }
+  file.data.journal = journal;
+  file.data.resources = await loadResources(collectFileRequests(tree, frontMatter), location);
+  await transforms.run(tree, file);
+  applySeverities(file, journal.severities);
+  return { file, tree, profile: journal };
+}

@@ -1,0 +1,77 @@
+/**
+ * The render stage: mdast → hast (remark-rehype), sanitised with the allow-list, placed with the
+ * front matter parts into the journal's HTML template, and serialised with rehype-stringify.
+ */
+import type { Root as HastRoot, RootContent as HastContent } from "hast";
+import type { Root } from "mdast";
+import rehypeSanitize from "rehype-sanitize";
+import rehypeStringify from "rehype-stringify";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+import type { VFile } from "vfile";
+import type { JournalProfile } from "./journal-profile.ts";
+import {
+  renderAbbreviationsBox,
+  renderArticleNotes,
+  renderMeta,
+  renderTitleBlock,
+} from "./render-front-matter.ts";
+import { renderReferences } from "./render-references.ts";
+import { sanitizeSchema } from "./sanitize-schema.ts";
+
+/** What the page needs beyond the manuscript. */
+export interface PageOptions {
+  /** The assets folder name, relative to the HTML file (`case-report_files`). */
+  assetsDirectory: string;
+  /** The generator string, `Casepress <version>`. */
+  generator: string;
+  /** Preprint banner text, when the template shows one. */
+  banner?: string;
+}
+
+const toHast = unified().use(remarkRehype, { allowDangerousHtml: false }).use(rehypeSanitize, sanitizeSchema).freeze();
+const sanitizeOnly = unified().use(rehypeSanitize, sanitizeSchema).freeze();
+const stringifier = unified().use(rehypeStringify, { characterReferences: { useNamedReferences: false } }).freeze();
+
+function serialise(nodes: (HastContent | undefined)[]): string {
+  const root: HastRoot = { type: "root", children: nodes.filter((node) => node !== undefined) };
+  return stringifier.stringify(root);
+}
+
+/** Escape text for use inside a double-quoted CSS string in a `<style>` element. */
+export function cssString(value: string): string {
+  return value.replace(/[\\"<>\n\r]/g, (char) => `\\${char.charCodeAt(0).toString(16).toUpperCase()} `);
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"]/g, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
+}
+
+/** Fill `{{slot}}` placeholders; unknown slots become empty. */
+export function fillTemplate(template: string, slots: Record<string, string>): string {
+  return template.replace(/\{\{([a-z-]+)\}\}/g, (_, name: string) => slots[name] ?? "");
+}
+
+/** Render the manuscript tree (after all transforms) into the final HTML page. */
+export async function renderPage(tree: Root, file: VFile, profile: JournalProfile, options: PageOptions): Promise<string> {
+  const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
+  const body = (await toHast.run(tree, file)) as HastRoot;
+  const references = renderReferences(file.data.references ?? [], file.data.referenceItems ?? new Map(), profile);
+  const referencesHtml = references
+    ? stringifier.stringify(await sanitizeOnly.run({ type: "root", children: [references] }))
+    : "";
+  return fillTemplate(profile.templateHtml, {
+    lang: escapeHtml(frontMatter.lang ?? profile.lang),
+    title: escapeHtml(frontMatter.title),
+    meta: serialise(renderMeta(frontMatter, options.generator)),
+    assets: escapeHtml(options.assetsDirectory),
+    "running-head": cssString(frontMatter["short-title"] ?? frontMatter.title),
+    "journal-name": escapeHtml(profile.name),
+    "title-block": serialise([renderTitleBlock(frontMatter, profile)]),
+    abbreviations: serialise([renderAbbreviationsBox(frontMatter, profile)]),
+    body: stringifier.stringify(body),
+    references: referencesHtml,
+    "article-notes": serialise([renderArticleNotes(frontMatter, profile)]),
+    banner: escapeHtml(options.banner ?? ""),
+  });
+}

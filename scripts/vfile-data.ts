@@ -1,0 +1,62 @@
+/**
+ * What transforms share through `file.data`. Each field is written by one transform (named
+ * below) and read by the later ones; the order lives in `pipeline.ts`.
+ */
+import type { Position } from "unist";
+import type { CslItem } from "./bibliography.ts";
+import type { FrontMatter } from "./front-matter-schema.ts";
+import type { JournalProfile } from "./journal-profile.ts";
+import type { Resources } from "./resources.ts";
+
+/** Finds the source position of a front matter value by its path, e.g. `["authors", 0, "email"]`. */
+export type FrontMatterLocator = (path: readonly (string | number)[]) => Position | undefined;
+
+/** A numbered figure or table, written by `remarkNumberFloats`. */
+export interface NumberedFloat {
+  id: string;
+  kind: "figure" | "table";
+  /** The display label with number: "Fig 1", "Table I". */
+  label: string;
+  /** The number; 0 when never called out. */
+  number: number;
+  /** Panel letters its caption defines ("A", "B"). */
+  panels: string[];
+}
+
+/** A reference with its assigned number, written by `remarkCitations`. */
+export interface NumberedReference {
+  key: string;
+  number: number;
+  /** The id of the element of its first citation, for the back link. */
+  firstCitationId: string;
+}
+
+declare module "vfile" {
+  interface DataMap {
+    /** Written by the loader: where the manuscript lives. */
+    manuscript: {
+      /** Absolute path of the manuscript file. */
+      absolutePath: string;
+      /** Absolute path of the folder it is in. */
+      directory: string;
+      /** Absolute path of its root: every file it names must lie below. */
+      root: string;
+    };
+    /** Written by `remarkValidateFrontMatter`. */
+    frontMatter: FrontMatter;
+    /** Written by `remarkValidateFrontMatter`. */
+    locateFrontMatter: FrontMatterLocator;
+    /** The journal profile in use; written by the pipeline before the transforms run. */
+    journal: JournalProfile;
+    /** Files the manuscript names, loaded by the loaders. */
+    resources: Resources;
+    /** Written by `remarkNumberFloats`: figures and tables by id. */
+    floats: globalThis.Map<string, NumberedFloat>;
+    /** Written by `remarkCitations`: cited references in number order. */
+    references: NumberedReference[];
+    /** Written by `remarkCitations`: the CSL item of each cited key. */
+    referenceItems: globalThis.Map<string, CslItem>;
+    /** Written by the table transform: abbreviations each table footnote defines, by table id. */
+    floatAbbreviations: globalThis.Map<string, globalThis.Map<string, string>>;
+  }
+}
