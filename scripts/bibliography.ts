@@ -531,7 +531,13 @@ function jsonParseOffset(message: string, text: string): number | undefined {
 }
 
 const JSON_KINDS = (value: unknown): string =>
-  value === null ? "`null`" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  value === null
+    ? "`null`"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object"
+        : `a ${typeof value}`;
 
 function readCslJson(text: string): ReaderResult {
   const problems: RawProblem[] = [];
@@ -786,6 +792,14 @@ function readBibtex(text: string, index: LineIndex): ReaderResult {
   }
 
   const wanted = chunks.filter((chunk) => chunk.kind === "entry");
+  const prose = text.replace(/^[ \t]*(?:%|@comment).*$/gim, "");
+  if (chunks.length === 0 && problems.length === 0 && /\S/.test(prose)) {
+    problems.push({
+      offset: 0,
+      rule: "bibliography-malformed",
+      message: "Found no BibTeX entry, expected entries such as `@article{key, title = {…}}`. Export the references as BibTeX or BibLaTeX.",
+    });
+  }
   if (wanted.length === 0) return { entries: [], problems };
 
   let items: (Record<string, unknown> | undefined)[] | undefined;

@@ -17,10 +17,11 @@ function metadataOf(file: VFile) {
   const journal = file.data.journal?.name;
   return {
     title: frontMatter.title,
-    author: frontMatter.authors.map((author) => author.name).join(", "),
+    authors: frontMatter.authors.map((author) => author.name),
     subject: [frontMatter["article-type"], journal].filter(Boolean).join(", "),
     keywords: frontMatter.keywords ?? [],
     creator: `Casepress ${casepressVersion}`,
+    language: frontMatter.lang ?? file.data.journal?.lang ?? "en",
   };
 }
 
