@@ -225,7 +225,8 @@ const quote = (text: string, limit = 40): string => {
  * entry that can be read is returned.
  */
 export function parseBibliography(source: BibliographySource): BibliographyResult {
-  const text = source.text.startsWith("\uFEFF") ? ` ${source.text.slice(1)}` : source.text;
+  // Editors do not count a byte order mark as a column, so positions are taken without it.
+  const text = source.text.startsWith("\uFEFF") ? source.text.slice(1) : source.text;
   const index = new LineIndex(text);
   let read: ReaderResult;
   try {

@@ -52,10 +52,14 @@ export function fillTemplate(template: string, slots: Record<string, string>): s
   return template.replace(/\{\{([a-z-]+)\}\}/g, (_, name: string) => slots[name] ?? "");
 }
 
+/** The body alone (sections, figures, tables) as sanitised HTML. */
+export async function renderBodyHtml(tree: Root, file: VFile): Promise<string> {
+  return stringifier.stringify(await toHast.run(tree, file));
+}
+
 /** Render the manuscript tree (after all transforms) into the final HTML page. */
 export async function renderPage(tree: Root, file: VFile, profile: JournalProfile, options: PageOptions): Promise<string> {
   const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
-  const body = (await toHast.run(tree, file)) as HastRoot;
   const references = renderReferences(file.data.references ?? [], file.data.referenceItems ?? new Map(), profile);
   const referencesHtml = references
     ? stringifier.stringify(await sanitizeOnly.run({ type: "root", children: [references] }))
@@ -69,7 +73,7 @@ export async function renderPage(tree: Root, file: VFile, profile: JournalProfil
     "journal-name": escapeHtml(profile.name),
     "title-block": serialise([renderTitleBlock(frontMatter, profile)]),
     abbreviations: serialise([renderAbbreviationsBox(frontMatter, profile)]),
-    body: stringifier.stringify(body),
+    body: await renderBodyHtml(tree, file),
     references: referencesHtml,
     "article-notes": serialise([renderArticleNotes(frontMatter, profile)]),
     banner: escapeHtml(options.banner ?? ""),

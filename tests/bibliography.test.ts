@@ -160,7 +160,7 @@ describe("problems", () => {
     // Node 20 gives no position for "Unexpected token"; the scanner finds it.
     const text = '[\n  { "id": "a", "type": \'article-journal\' }\n]\n';
     expect(only(parseBibliography({ path: "x.json", text }))).toEqual([
-      "2:25 error bibliography-malformed Malformed JSON: found `'`, expected a value (an object, array, string, number, `true`, `false` or `null`). JSON strings use double quotes.",
+      "2:24 error bibliography-malformed Malformed JSON: found `'`, expected a value (an object, array, string, number, `true`, `false` or `null`). JSON strings use double quotes.",
     ]);
   });
 
