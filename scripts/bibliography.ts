@@ -798,7 +798,8 @@ function readBibtex(text: string, index: LineIndex): ReaderResult {
     problems.push({
       offset: 0,
       rule: "bibliography-malformed",
-      message: "Found no BibTeX entry, expected entries such as `@article{key, title = {…}}`. Export the references as BibTeX or BibLaTeX.",
+      message:
+        "Found no BibTeX entry, expected entries such as `@article{key, title = {…}}`. Export the references as BibTeX or BibLaTeX.",
     });
   }
   if (wanted.length === 0) return { entries: [], problems };

@@ -5,6 +5,14 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+// A closed pipe (`casepress rules | head`) ends the run quietly instead of with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 const bundle = join(here, "..", "node_modules", ".cache", "casepress", "cli.mjs");
 let cli;

@@ -7,10 +7,25 @@
  * dictionary with the manuscript's metadata and, when a `SOURCE_DATE_EPOCH`
  * is given, pins the dates and derives the `/ID` from a hash of the content,
  * so that two builds of the same input are byte-identical.
+ *
+ * One more source of variation is Chromium's tagged-PDF structure tree: table
+ * header cells carry `/ID (node00000165)` strings made from DOM node ids,
+ * which keep growing with every document a browser process renders.
+ * {@link normalizeStructureIds} renumbers them from 1, keeping their order.
  */
 
 import { createHash } from "node:crypto";
-import { PDFDocument, PDFHexString, PDFName } from "pdf-lib";
+import {
+  PDFArray,
+  PDFDict,
+  type PDFDocument as PDFDocumentType,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  type PDFObject,
+  PDFRef,
+  PDFString,
+} from "pdf-lib";
 
 /** Metadata written into the PDF's information dictionary. */
 export interface PdfMetadata {
@@ -39,6 +54,101 @@ export interface PdfMetadata {
 
 /** Placeholder written while hashing, so the hash never depends on a previous `/ID`. */
 const ZERO_ID = "0".repeat(32);
+
+/** Chromium's structure-element ids: "node" and a zero-padded DOM node id. */
+const NODE_ID = /^node(\d+)$/;
+
+/** The text of a PDF string object, or undefined for other objects. */
+function stringValue(object: PDFObject | undefined): string | undefined {
+  if (object instanceof PDFString || object instanceof PDFHexString) return object.decodeText();
+  return undefined;
+}
+
+/**
+ * Renumber Chromium's structure-element ids (`node00000165` …) to
+ * `node00000001` … in their original numeric order, everywhere they occur:
+ * each StructElem's `/ID`, the `/Headers` arrays of table cells, and the
+ * keys and `/Limits` of the structure tree's `/IDTree`. Keeping the order
+ * keeps the name tree sorted. Returns how many ids were renumbered.
+ */
+export function normalizeStructureIds(doc: PDFDocumentType): number {
+  const context = doc.context;
+  const deref = (object: PDFObject | undefined): PDFObject | undefined =>
+    object instanceof PDFRef ? context.lookup(object) : object;
+
+  /** Every place an id string sits: a dict key or an array index. */
+  const slots: { holder: PDFDict | PDFArray; key: PDFName | number; id: string }[] = [];
+  const noteDict = (dict: PDFDict, key: PDFName): void => {
+    const id = stringValue(dict.get(key));
+    if (id !== undefined && NODE_ID.test(id)) slots.push({ holder: dict, key, id });
+  };
+  const noteArray = (array: PDFArray): void => {
+    for (let i = 0; i < array.size(); i++) {
+      const id = stringValue(array.get(i));
+      if (id !== undefined && NODE_ID.test(id)) slots.push({ holder: array, key: i, id });
+    }
+  };
+
+  const ID = PDFName.of("ID");
+  const A = PDFName.of("A");
+  const HEADERS = PDFName.of("Headers");
+  for (const [, object] of context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict)) continue;
+    if (object.get(PDFName.Type) !== PDFName.of("StructElem")) continue;
+    noteDict(object, ID);
+    const attributes = deref(object.get(A));
+    const attributeDicts =
+      attributes instanceof PDFArray
+        ? attributes.asArray().map(deref)
+        : attributes instanceof PDFDict
+          ? [attributes]
+          : [];
+    for (const attribute of attributeDicts) {
+      if (!(attribute instanceof PDFDict)) continue;
+      const headers = deref(attribute.get(HEADERS));
+      if (headers instanceof PDFArray) noteArray(headers);
+    }
+  }
+
+  const structTreeRoot = deref(doc.catalog.get(PDFName.of("StructTreeRoot")));
+  const idTree =
+    structTreeRoot instanceof PDFDict ? deref(structTreeRoot.get(PDFName.of("IDTree"))) : undefined;
+  const pending: PDFObject[] = idTree === undefined ? [] : [idTree];
+  const visited = new Set<PDFObject>();
+  while (pending.length > 0) {
+    const node = deref(pending.pop());
+    if (!(node instanceof PDFDict) || visited.has(node)) continue;
+    visited.add(node);
+    const names = deref(node.get(PDFName.of("Names")));
+    // Keys sit at even indexes of /Names; values are references to StructElems.
+    if (names instanceof PDFArray) {
+      for (let i = 0; i < names.size(); i += 2) {
+        const id = stringValue(names.get(i));
+        if (id !== undefined && NODE_ID.test(id)) slots.push({ holder: names, key: i, id });
+      }
+    }
+    const limits = deref(node.get(PDFName.of("Limits")));
+    if (limits instanceof PDFArray) noteArray(limits);
+    const kids = deref(node.get(PDFName.of("Kids")));
+    if (kids instanceof PDFArray) pending.push(...kids.asArray());
+  }
+
+  const numberOf = (id: string): bigint => BigInt(NODE_ID.exec(id)?.[1] ?? "0");
+  const ordered = [...new Set(slots.map((slot) => slot.id))].sort((a, b) => {
+    const d = numberOf(a) - numberOf(b);
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  });
+  const width = Math.max(8, String(ordered.length).length);
+  const renamed = new Map(
+    ordered.map((id, index) => [id, `node${String(index + 1).padStart(width, "0")}`]),
+  );
+  for (const slot of slots) {
+    const value = PDFString.of(renamed.get(slot.id) ?? slot.id);
+    if (slot.holder instanceof PDFDict && slot.key instanceof PDFName) slot.holder.set(slot.key, value);
+    else if (slot.holder instanceof PDFArray && typeof slot.key === "number") slot.holder.set(slot.key, value);
+  }
+  return renamed.size;
+}
 
 /** Set the trailer `/ID` to two copies of `hex` (32 hex digits). */
 function setTrailerId(doc: PDFDocument, hex: string): void {
@@ -85,6 +195,7 @@ export async function applyPdfMetadata(
   // A stale /Metadata (XMP) stream would contradict the new dictionary; Chromium
   // writes none today, but drop one if a future version does.
   doc.catalog.delete(PDFName.of("Metadata"));
+  normalizeStructureIds(doc);
 
   setTrailerId(doc, ZERO_ID);
   const draft = await doc.save({ useObjectStreams: false });
