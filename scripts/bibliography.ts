@@ -810,7 +810,11 @@ function readBibtex(text: string, index: LineIndex): ReaderResult {
       chunks.map((chunk) => text.slice(chunk.start, chunk.end)).join("\n"),
       "@biblatex/text",
     );
-    if (parsed.length === wanted.length) items = parsed;
+    // Entries come back in file order; check it rather than trust it.
+    const inOrder = parsed.every(
+      (item, position) => item["citation-key"] === wanted[position]?.key,
+    );
+    if (parsed.length === wanted.length && inOrder) items = parsed;
   } catch {
     // One entry breaks citation-js's parser: read them one by one below to find which.
   }
@@ -1277,10 +1281,9 @@ function cslConfig() {
 
 /** The entry's text without citeproc's wrapping `<div>`s and the number column. */
 function entryContent(html: string): string {
-  const right = /<div class="csl-right-inline">([\s\S]*)<\/div>\s*<\/div>\s*$/.exec(html);
-  if (right?.[1] !== undefined) return right[1].trim();
-  const entry = /^\s*<div[^>]*class="csl-entry"[^>]*>([\s\S]*)<\/div>\s*$/.exec(html);
-  return (entry?.[1] ?? html).trim();
+  const entry = /^\s*<div[^>]*class="csl-entry"[^>]*>([\s\S]*)<\/div>\s*$/.exec(html)?.[1] ?? html;
+  const text = entry.trim().replace(/^<div class="csl-left-margin">[\s\S]*?<\/div>/, "");
+  return (/^<div class="csl-right-inline">([\s\S]*)<\/div>$/.exec(text)?.[1] ?? text).trim();
 }
 
 function renderEntries(

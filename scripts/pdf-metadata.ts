@@ -18,7 +18,6 @@ import { createHash } from "node:crypto";
 import {
   PDFArray,
   PDFDict,
-  type PDFDocument as PDFDocumentType,
   PDFDocument,
   PDFHexString,
   PDFName,
@@ -71,7 +70,7 @@ function stringValue(object: PDFObject | undefined): string | undefined {
  * keys and `/Limits` of the structure tree's `/IDTree`. Keeping the order
  * keeps the name tree sorted. Returns how many ids were renumbered.
  */
-export function normalizeStructureIds(doc: PDFDocumentType): number {
+export function normalizeStructureIds(doc: PDFDocument): number {
   const context = doc.context;
   const deref = (object: PDFObject | undefined): PDFObject | undefined =>
     object instanceof PDFRef ? context.lookup(object) : object;
@@ -144,8 +143,10 @@ export function normalizeStructureIds(doc: PDFDocumentType): number {
   );
   for (const slot of slots) {
     const value = PDFString.of(renamed.get(slot.id) ?? slot.id);
-    if (slot.holder instanceof PDFDict && slot.key instanceof PDFName) slot.holder.set(slot.key, value);
-    else if (slot.holder instanceof PDFArray && typeof slot.key === "number") slot.holder.set(slot.key, value);
+    if (slot.holder instanceof PDFDict && slot.key instanceof PDFName)
+      slot.holder.set(slot.key, value);
+    else if (slot.holder instanceof PDFArray && typeof slot.key === "number")
+      slot.holder.set(slot.key, value);
   }
   return renamed.size;
 }

@@ -15,8 +15,8 @@
  * with them.
  */
 
-import { mkdtemp, rm } from "node:fs/promises";
 import { realpathSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -52,6 +52,22 @@ export interface PdfResult {
   pdf: Uint8Array;
   /** Requests that were refused, in the order the page made them, each URL once. */
   blockedRequests: BlockedRequest[];
+  /** Where the time went, in ms. */
+  timings: PdfTimings;
+}
+
+/** Durations of one render's phases, in ms. */
+export interface PdfTimings {
+  /** Waiting for a free page (only when more jobs than `concurrency` run at once). */
+  queueMs: number;
+  /** `page.goto` until the load event, plus waiting for web fonts. */
+  loadMs: number;
+  /** Measuring the `data-casepress-measure` boxes. */
+  measureMs: number;
+  /** `page.pdf`. */
+  printMs: number;
+  /** pdf-lib metadata and determinism fixes. */
+  postprocessMs: number;
 }
 
 /** A running browser that prints documents. Call `close()` when done (also after errors). */
@@ -242,7 +258,8 @@ export async function launchPdfRenderer(
     page.on("request", (request: HTTPRequest) => {
       const job = slot.job;
       const url = request.url();
-      const reason = job === null ? "no document is being printed" : requestVerdict(url, job.allowedDir);
+      const reason =
+        job === null ? "no document is being printed" : requestVerdict(url, job.allowedDir);
       if (reason === null) {
         void request.continue().catch(() => undefined);
         return;
@@ -298,12 +315,29 @@ export async function launchPdfRenderer(
     const allowedDir = realPathLoose(job.allowedDir);
     const htmlPath = realPathLoose(job.htmlPath);
     if (!isInside(allowedDir, htmlPath)) {
-      throw new Error(`The HTML file ${job.htmlPath} is not inside the allowed folder ${job.allowedDir}.`);
+      throw new Error(
+        `The HTML file ${job.htmlPath} is not inside the allowed folder ${job.allowedDir}.`,
+      );
     }
     const deadline = Date.now() + timeoutMs;
     const left = (): number => Math.max(1, deadline - Date.now());
 
+    const queued = performance.now();
     const slot = await acquire();
+    const timings: PdfTimings = {
+      queueMs: performance.now() - queued,
+      loadMs: 0,
+      measureMs: 0,
+      printMs: 0,
+      postprocessMs: 0,
+    };
+    let mark = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const elapsed = now - mark;
+      mark = now;
+      return elapsed;
+    };
     const state = { allowedDir, blocked: [] as BlockedRequest[], seen: new Set<string>() };
     slot.job = state;
     const { page } = slot;
@@ -314,8 +348,10 @@ export async function launchPdfRenderer(
       await page.goto(pathToFileURL(htmlPath).href, { waitUntil: "load", timeout: left() });
       phase = "waiting for fonts";
       await withTimeout(page.evaluate("document.fonts.ready.then(() => true)"), left());
+      timings.loadMs = lap();
       phase = "measuring the layout";
       await withTimeout(page.evaluate(MEASURE_SCRIPT), left());
+      timings.measureMs = lap();
       phase = "printing";
       const raw = await page.pdf({
         preferCSSPageSize: true,
@@ -324,11 +360,13 @@ export async function launchPdfRenderer(
         outline: true,
         timeout: left(),
       });
+      timings.printMs = lap();
       const pdf = await applyPdfMetadata(raw, {
         ...job.metadata,
         producer: job.metadata.producer ?? `${job.metadata.creator} (${browserVersion}; pdf-lib)`,
       });
-      return { pdf, blockedRequests: state.blocked };
+      timings.postprocessMs = lap();
+      return { pdf, blockedRequests: state.blocked, timings };
     } catch (error) {
       healthy = false;
       if (error instanceof TimeoutError || error instanceof LocalTimeout) {

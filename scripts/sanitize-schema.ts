@@ -29,7 +29,9 @@ export const sanitizeSchema: Schema = {
   attributes: {
     ...defaultSchema.attributes,
     "*": [...(defaultSchema.attributes?.["*"] ?? []), "id", ...classes],
-    a: [...(defaultSchema.attributes?.a ?? []), ...classes, "ariaLabel"],
+    // GitHub's schema limits link classes to footnote back-references; Casepress's own classes
+    // (cross-reference, backlink) must pass, so that restriction is replaced.
+    a: [...(defaultSchema.attributes?.a ?? []).filter((entry) => !Array.isArray(entry)), ...classes, "ariaLabel"],
     abbr: ["title"],
     figure: [...classes, "dataPanels"],
     img: [...(defaultSchema.attributes?.img ?? []), "alt", "width", "height", "loading"],

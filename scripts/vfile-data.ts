@@ -17,8 +17,13 @@ export interface NumberedFloat {
   kind: "figure" | "table";
   /** The display label with number: "Fig 1", "Table I". */
   label: string;
-  /** The number; 0 when never called out. */
+  /**
+   * The number, by first callout in the running text; floats called out only from other
+   * floats follow, and floats never called out come last in source order.
+   */
   number: number;
+  /** Whether anything calls it out (`figure-not-called-out` / `table-not-called-out` otherwise). */
+  calledOut: boolean;
   /** Panel letters its caption defines ("A", "B"). */
   panels: string[];
 }
@@ -56,7 +61,10 @@ declare module "vfile" {
     references: NumberedReference[];
     /** Written by `remarkCitations`: the CSL item of each cited key. */
     referenceItems: globalThis.Map<string, CslItem>;
-    /** Written by the table transform: abbreviations each table footnote defines, by table id. */
+    /**
+     * Written by the figure and table transforms: the abbreviations each figure legend or table
+     * footnote (or caption) defines, by float id, as abbreviation → expansion as written.
+     */
     floatAbbreviations: globalThis.Map<string, globalThis.Map<string, string>>;
   }
 }

@@ -425,6 +425,21 @@ describe("reference formatter", () => {
     for (const [index, line] of preprintLines.entries()) expect(line).not.toBe(jaadLines[index]);
   });
 
+  it("prints an item with nothing to print as an empty string, not as its number", () => {
+    expect(jaad.format([{ id: "only-a-key" }])).toEqual([""]);
+  });
+
+  it("keeps CSL-JSON rich text in titles and escapes the rest", () => {
+    const [entry] = jaad.format([
+      {
+        id: "t",
+        type: "article-journal",
+        title: "<i>Staphylococcus aureus</i> & <script>x</script>",
+      },
+    ]);
+    expect(entry).toBe("<i>Staphylococcus aureus</i> &#38; &#60;script&#62;x&#60;/script&#62;.");
+  });
+
   it("rejects a style that is not CSL", () => {
     expect(() => createReferenceFormatter({ name: "broken", xml: "<html></html>" })).toThrow(
       'The CSL style "broken" has no <bibliography> element',
