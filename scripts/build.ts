@@ -10,6 +10,7 @@ import { casepressDirectory, casepressVersion } from "./load-journal.ts";
 import { readManuscript } from "./load-manuscript.ts";
 import { compileManuscript } from "./pipeline.ts";
 import { rewriteAssetUrls } from "./remark-asset-urls.ts";
+import { preprintBanner } from "./preprint-banner.ts";
 import { renderPage } from "./render-page.ts";
 import { type OutputFile, writeFilesAtomic } from "./write-atomic.ts";
 
@@ -28,8 +29,8 @@ export interface BuildOptions {
   root?: string;
   /** Working directory for relative paths. */
   cwd?: string;
-  /** Preprint banner text. */
-  banner?: string;
+  /** The preprint version label (`--version-label`); default `git describe`. */
+  versionLabel?: string;
 }
 
 /** Prints the PDF of a written HTML file; one per process, see `render-pdf.ts`. */
@@ -65,7 +66,7 @@ export async function buildManuscript(path: string, options: BuildOptions, print
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
-    ...(options.banner ? { banner: options.banner } : {}),
+    ...(profile.templateHtml.includes("{{banner}}") ? { banner: preprintBanner(absolutePath, options.versionLabel) } : {}),
   });
 
   const sources = [

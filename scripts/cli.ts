@@ -102,6 +102,7 @@ async function runBuild(args: string[]): Promise<number> {
             formats,
             ...(values.journal ? { journal: values.journal } : {}),
             ...(values.root ? { root: values.root } : {}),
+            ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
           },
           printer,
         ),

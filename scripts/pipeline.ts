@@ -19,8 +19,12 @@ import { loadResources } from "./load-resources.ts";
 import { parseManuscript } from "./parse-manuscript.ts";
 import { remarkCitationSyntax } from "./remark-citation-syntax.ts";
 import { remarkCitations } from "./remark-citations.ts";
+import { remarkCrossReferences } from "./remark-cross-references.ts";
 import { remarkDirectiveText } from "./remark-directive-text.ts";
+import { remarkFigures } from "./remark-figures.ts";
+import { remarkNumberFloats } from "./remark-number-floats.ts";
 import { remarkSections } from "./remark-sections.ts";
+import { remarkTables } from "./remark-tables.ts";
 import { remarkValidateFrontMatter } from "./remark-validate-front-matter.ts";
 import { collectFileRequests } from "./resources.ts";
 
@@ -31,7 +35,7 @@ export const defaultJournal = "jaad-case-reports";
 const earlyTransforms = unified().use([remarkDirectiveText, remarkValidateFrontMatter, remarkCitationSyntax]).freeze();
 
 /** Transforms that need the journal profile and the loaded files, in order. */
-const transforms = unified().use([remarkCitations, remarkSections]).freeze();
+const transforms = unified().use([remarkFigures, remarkTables, remarkNumberFloats, remarkCrossReferences, remarkCitations, remarkSections]).freeze();
 
 /** Options for `compileManuscript`. */
 export interface CompileOptions {
