@@ -9,8 +9,8 @@ import { hasErrors, report } from "./diagnostics.ts";
 import { casepressDirectory, casepressVersion } from "./load-journal.ts";
 import { readManuscript } from "./load-manuscript.ts";
 import { compileManuscript } from "./pipeline.ts";
-import { rewriteAssetUrls } from "./remark-asset-urls.ts";
 import { preprintBanner } from "./preprint-banner.ts";
+import { rewriteAssetUrls } from "./remark-asset-urls.ts";
 import { renderPage } from "./render-page.ts";
 import { type OutputFile, writeFilesAtomic } from "./write-atomic.ts";
 
@@ -51,10 +51,17 @@ export function assetsDirectoryName(name: string): string {
 }
 
 /** Build one manuscript. */
-export async function buildManuscript(path: string, options: BuildOptions, printer?: PdfPrinter): Promise<BuildResult> {
+export async function buildManuscript(
+  path: string,
+  options: BuildOptions,
+  printer?: PdfPrinter,
+): Promise<BuildResult> {
   const cwd = options.cwd ?? process.cwd();
   const file = await readManuscript(path, { cwd, ...(options.root ? { root: options.root } : {}) });
-  const compiled = await compileManuscript(file, options.journal ? { journal: options.journal } : {});
+  const compiled = await compileManuscript(
+    file,
+    options.journal ? { journal: options.journal } : {},
+  );
   const profile = compiled.profile;
   if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
 
@@ -66,12 +73,20 @@ export async function buildManuscript(path: string, options: BuildOptions, print
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
-    ...(profile.templateHtml.includes("{{banner}}") ? { banner: preprintBanner(absolutePath, options.versionLabel) } : {}),
+    ...(profile.templateHtml.includes("{{banner}}")
+      ? { banner: preprintBanner(absolutePath, options.versionLabel) }
+      : {}),
   });
 
   const sources = [
-    ...profile.stylesheets.map((stylesheet) => ({ from: join(profile.directory, stylesheet), to: stylesheet })),
-    ...profile.fonts.map((font) => ({ from: join(casepressDirectory, "node_modules", font), to: `fonts/${basename(font)}` })),
+    ...profile.stylesheets.map((stylesheet) => ({
+      from: join(profile.directory, stylesheet),
+      to: stylesheet,
+    })),
+    ...profile.fonts.map((font) => ({
+      from: join(casepressDirectory, "node_modules", font),
+      to: `fonts/${basename(font)}`,
+    })),
     ...copies,
   ];
   const outputs: OutputFile[] = [];
@@ -79,7 +94,11 @@ export async function buildManuscript(path: string, options: BuildOptions, print
     try {
       outputs.push({ path: join(outDir, assets, source.to), data: await readFile(source.from) });
     } catch {
-      report(file, "journal-profile-invalid", `Cannot read \`${source.from}\`, which the journal needs; reinstall with \`npm ci\`.`);
+      report(
+        file,
+        "journal-profile-invalid",
+        `Cannot read \`${source.from}\`, which the journal needs; reinstall with \`npm ci\`.`,
+      );
     }
   }
   if (hasErrors(file)) return { file, outputs: [] };

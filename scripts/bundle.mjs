@@ -12,7 +12,9 @@ await build({
   platform: "node",
   target: "node20",
   external: ["sharp", "puppeteer", "puppeteer-core", "tsx"],
-  banner: { js: "import { createRequire as __casepressRequire } from 'node:module'; const require = __casepressRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __casepressRequire } from 'node:module'; const require = __casepressRequire(import.meta.url);",
+  },
   legalComments: "none",
   logLevel: "warning",
 });

@@ -14,7 +14,10 @@ import { compileManuscript } from "./pipeline.ts";
 const skippedFolders = ["**/node_modules/**", "**/dist/**", "**/.git/**"];
 
 /** Markdown files named by `inputs` (files, folders searched recursively, or globs), sorted. */
-export async function expandInputs(inputs: readonly string[], cwd = process.cwd()): Promise<{ files: string[]; unmatched: string[] }> {
+export async function expandInputs(
+  inputs: readonly string[],
+  cwd = process.cwd(),
+): Promise<{ files: string[]; unmatched: string[] }> {
   const files = new Set<string>();
   const unmatched: string[] = [];
   for (const input of inputs) {
@@ -24,7 +27,11 @@ export async function expandInputs(inputs: readonly string[], cwd = process.cwd(
     } else {
       const info = await stat(resolve(cwd, input)).catch(() => undefined);
       if (info?.isDirectory()) {
-        found = await glob("**/*.md", { cwd: resolve(cwd, input), absolute: true, ignore: [...skippedFolders, "**/README.md"] });
+        found = await glob("**/*.md", {
+          cwd: resolve(cwd, input),
+          absolute: true,
+          ignore: [...skippedFolders, "**/README.md"],
+        });
       } else {
         // A missing file is kept, so it is reported as unreadable in the results.
         found = [resolve(cwd, input)];
@@ -66,14 +73,21 @@ export async function checkManuscript(path: string, options: CheckOptions = {}):
   try {
     await compileManuscript(file, options.journal ? { journal: options.journal } : {});
   } catch (error) {
-    report(file, "internal-error", `Casepress failed: ${(error as Error).message}. Please report this with the manuscript.`);
+    report(
+      file,
+      "internal-error",
+      `Casepress failed: ${(error as Error).message}. Please report this with the manuscript.`,
+    );
   }
   file.path = displayPath(resolve(cwd, path), cwd);
   return file;
 }
 
 /** Check many manuscripts, one after another in this process. */
-export async function checkManuscripts(paths: readonly string[], options: CheckOptions = {}): Promise<VFile[]> {
+export async function checkManuscripts(
+  paths: readonly string[],
+  options: CheckOptions = {},
+): Promise<VFile[]> {
   const files: VFile[] = [];
   for (const path of paths) {
     files.push(await checkManuscript(path, options));

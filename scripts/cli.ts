@@ -47,8 +47,13 @@ function fail(message: string): never {
 }
 
 function parseFormats(value: string | undefined): OutputFormat[] {
-  const formats = (value ?? "html,pdf").split(",").map((format) => format.trim()).filter(Boolean);
-  for (const format of formats) if (format !== "html" && format !== "pdf") fail(`Unknown build format \`${format}\`, expected html, pdf or html,pdf.`);
+  const formats = (value ?? "html,pdf")
+    .split(",")
+    .map((format) => format.trim())
+    .filter(Boolean);
+  for (const format of formats)
+    if (format !== "html" && format !== "pdf")
+      fail(`Unknown build format \`${format}\`, expected html, pdf or html,pdf.`);
   if (!formats.includes("html") && formats.includes("pdf")) formats.unshift("html");
   return formats as OutputFormat[];
 }
@@ -61,7 +66,9 @@ function writeDiagnostics(files: readonly VFile[]): void {
 function progress(done: number, total: number): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`);
+  process.stderr.write(
+    `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`,
+  );
 }
 
 async function runBuild(args: string[]): Promise<number> {
@@ -77,8 +84,11 @@ async function runBuild(args: string[]): Promise<number> {
     },
   });
   const formats = parseFormats(values.format);
-  const { files, unmatched } = await expandInputs(positionals.length > 0 ? positionals : ["manuscript"]);
-  if (unmatched.length > 0) fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  const { files, unmatched } = await expandInputs(
+    positionals.length > 0 ? positionals : ["manuscript"],
+  );
+  if (unmatched.length > 0)
+    fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
   let printer: (PdfPrinter & { close(): Promise<void> }) | undefined;
   let environmentError = false;
   if (formats.includes("pdf")) {
@@ -112,7 +122,9 @@ async function runBuild(args: string[]): Promise<number> {
     await printer?.close();
   }
   writeDiagnostics(results.map((result) => result.file));
-  for (const result of results) for (const output of result.outputs) if (!output.includes("_files/")) process.stdout.write(`wrote ${displayPath(output)}\n`);
+  for (const result of results)
+    for (const output of result.outputs)
+      if (!output.includes("_files/")) process.stdout.write(`wrote ${displayPath(output)}\n`);
   if (results.some((result) => hasErrors(result.file))) return 1;
   return environmentError ? 2 : 0;
 }
@@ -130,12 +142,18 @@ async function runCheck(args: string[]): Promise<number> {
     },
   });
   const format = (values.format ?? "text") as ReportFormat;
-  if (!reportFormats.includes(format)) fail(`Unknown report format \`${values.format}\`, expected ${reportFormats.join(", ")}.`);
-  if (positionals.length === 0) fail("Name at least one manuscript, folder or glob to check, e.g. `casepress check manuscript/`.");
+  if (!reportFormats.includes(format))
+    fail(`Unknown report format \`${values.format}\`, expected ${reportFormats.join(", ")}.`);
+  if (positionals.length === 0)
+    fail(
+      "Name at least one manuscript, folder or glob to check, e.g. `casepress check manuscript/`.",
+    );
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  if (values.shard !== undefined && !shard) fail(`Invalid --shard \`${values.shard}\`, expected i/n with 1 ≤ i ≤ n, e.g. 2/8.`);
+  if (values.shard !== undefined && !shard)
+    fail(`Invalid --shard \`${values.shard}\`, expected i/n with 1 ≤ i ≤ n, e.g. 2/8.`);
   const { files: all, unmatched } = await expandInputs(positionals);
-  if (unmatched.length > 0 && all.length === 0) fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  if (unmatched.length > 0 && all.length === 0)
+    fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
   const paths = shard ? selectShard(all, shard) : all;
   const showProgress = process.stderr.isTTY === true && paths.length > 3 && format === "text";
   const files = await checkManuscripts(paths, {
@@ -151,7 +169,9 @@ async function runCheck(args: string[]): Promise<number> {
 function listRules(): number {
   const width = Math.max(...Object.keys(rules).map((id) => id.length));
   for (const [id, definition] of Object.entries(rules)) {
-    process.stdout.write(`${id.padEnd(width)}  ${definition.severity.padEnd(7)}  ${definition.doc}\n`);
+    process.stdout.write(
+      `${id.padEnd(width)}  ${definition.severity.padEnd(7)}  ${definition.doc}\n`,
+    );
   }
   return 0;
 }
@@ -177,11 +197,18 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "rules") return listRules();
     fail(`Unknown command \`${command}\`, expected build, check or rules.`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`casepress: ${(error as Error).message}\nRun \`casepress --help\` for usage.\n`);
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
+      process.stderr.write(
+        `casepress: ${(error as Error).message}\nRun \`casepress --help\` for usage.\n`,
+      );
       return 2;
     }
-    process.stderr.write(`casepress: internal error: ${(error as Error).message}\nPlease report this with the manuscript that caused it.\n`);
+    process.stderr.write(
+      `casepress: internal error: ${(error as Error).message}\nPlease report this with the manuscript that caused it.\n`,
+    );
     return 2;
   }
 }

@@ -66,9 +66,17 @@ export function formatText(report: JsonReport): string {
   const blocks = report.manuscripts
     .filter((manuscript) => manuscript.messages.length > 0)
     .map((manuscript) => {
-      const rows = manuscript.messages.map((m) => [`${m.file}:${m.line}:${m.column}`, m.severity, m.message, m.rule]);
+      const rows = manuscript.messages.map((m) => [
+        `${m.file}:${m.line}:${m.column}`,
+        m.severity,
+        m.message,
+        m.rule,
+      ]);
       const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
-      const lines = rows.map((row) => `  ${row[0]?.padEnd(widths[0] ?? 0)}  ${row[1]?.padEnd(widths[1] ?? 0)}  ${row[2]}  ${row[3]}`);
+      const lines = rows.map(
+        (row) =>
+          `  ${row[0]?.padEnd(widths[0] ?? 0)}  ${row[1]?.padEnd(widths[1] ?? 0)}  ${row[2]}  ${row[3]}`,
+      );
       return [manuscript.path, ...lines].join("\n");
     });
   return [...blocks, summaryLine(report)].join("\n\n") + "\n";
@@ -87,7 +95,8 @@ export function formatGithub(report: JsonReport): string {
   const command = { error: "error", warning: "warning", info: "notice" } as const;
   const lines = report.manuscripts.flatMap((manuscript) =>
     manuscript.messages.map(
-      (m) => `::${command[m.severity]} file=${escapeProperty(m.file)},line=${m.line},col=${m.column},title=${escapeProperty(m.rule)}::${escapeData(m.message)}`,
+      (m) =>
+        `::${command[m.severity]} file=${escapeProperty(m.file)},line=${m.line},col=${m.column},title=${escapeProperty(m.rule)}::${escapeData(m.message)}`,
     ),
   );
   return [...lines, summaryLine(report)].join("\n") + "\n";
@@ -95,7 +104,9 @@ export function formatGithub(report: JsonReport): string {
 
 /** SARIF 2.1.0, for code-scanning dashboards. */
 export function formatSarif(report: JsonReport): string {
-  const used = [...new Set(report.manuscripts.flatMap((m) => m.messages.map((message) => message.rule)))].sort();
+  const used = [
+    ...new Set(report.manuscripts.flatMap((m) => m.messages.map((message) => message.rule))),
+  ].sort();
   const level = { error: "error", warning: "warning", info: "note" } as const;
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -108,7 +119,9 @@ export function formatSarif(report: JsonReport): string {
             version: casepressVersion,
             rules: used.map((id) => ({
               id,
-              shortDescription: { text: (rules as Record<string, { doc: string } | undefined>)[id]?.doc ?? id },
+              shortDescription: {
+                text: (rules as Record<string, { doc: string } | undefined>)[id]?.doc ?? id,
+              },
             })),
           },
         },
@@ -118,7 +131,12 @@ export function formatSarif(report: JsonReport): string {
             level: level[m.severity],
             message: { text: m.message },
             locations: [
-              { physicalLocation: { artifactLocation: { uri: m.file }, region: { startLine: m.line, startColumn: m.column } } },
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: m.file },
+                  region: { startLine: m.line, startColumn: m.column },
+                },
+              },
             ],
           })),
         ),

@@ -21,7 +21,10 @@ export const authorSchema = z.strictObject({
   address: text.optional(),
   orcid: z
     .string()
-    .regex(/^(https:\/\/orcid\.org\/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, "must be an ORCID iD such as 0000-0002-1825-0097")
+    .regex(
+      /^(https:\/\/orcid\.org\/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/,
+      "must be an ORCID iD such as 0000-0002-1825-0097",
+    )
     .optional(),
 });
 

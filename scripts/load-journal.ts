@@ -13,7 +13,8 @@ export const casepressDirectory: string = (() => {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(directory, "package.json");
-    if (existsSync(manifest) && /"name":\s*"casepress"/.test(readFileSync(manifest, "utf8"))) return directory;
+    if (existsSync(manifest) && /"name":\s*"casepress"/.test(readFileSync(manifest, "utf8")))
+      return directory;
     const parent = dirname(directory);
     if (parent === directory) return process.cwd();
     directory = parent;
@@ -23,7 +24,9 @@ export const casepressDirectory: string = (() => {
 /** The version in Casepress's package.json, for generator tags and PDF metadata. */
 export const casepressVersion: string = (() => {
   try {
-    const manifest: unknown = JSON.parse(readFileSync(join(casepressDirectory, "package.json"), "utf8"));
+    const manifest: unknown = JSON.parse(
+      readFileSync(join(casepressDirectory, "package.json"), "utf8"),
+    );
     const version = (manifest as { version?: unknown }).version;
     return typeof version === "string" ? version : "0.0.0";
   } catch {
@@ -53,7 +56,8 @@ export function availableJournals(manuscriptRoot: string): string[] {
   for (const folder of journalFolders(manuscriptRoot)) {
     if (!existsSync(folder)) continue;
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.isDirectory() && existsSync(join(folder, entry.name, "profile.json"))) ids.add(entry.name);
+      if (entry.isDirectory() && existsSync(join(folder, entry.name, "profile.json")))
+        ids.add(entry.name);
     }
   }
   return [...ids].sort();
@@ -64,13 +68,19 @@ const cache = new Map<string, JournalProfile | JournalProblem>();
 /** Load journal `id` for a manuscript under `manuscriptRoot`. */
 export function loadJournal(id: string, manuscriptRoot: string): JournalProfile | JournalProblem {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
-    return { rule: "journal-unknown", message: `Unexpected journal id \`${id}\`, expected a folder name such as \`jaad-case-reports\`.` };
+    return {
+      rule: "journal-unknown",
+      message: `Unexpected journal id \`${id}\`, expected a folder name such as \`jaad-case-reports\`.`,
+    };
   }
   const directory = journalFolders(manuscriptRoot)
     .map((folder) => join(folder, id))
     .find((candidate) => existsSync(join(candidate, "profile.json")));
   if (!directory) {
-    return { rule: "journal-unknown", message: `Unknown journal \`${id}\`: no \`templates/${id}/profile.json\` found.` };
+    return {
+      rule: "journal-unknown",
+      message: `Unknown journal \`${id}\`: no \`templates/${id}/profile.json\` found.`,
+    };
   }
   const cached = cache.get(directory);
   if (cached) return cached;
@@ -85,12 +95,22 @@ function readJournal(id: string, directory: string): JournalProfile | JournalPro
   try {
     raw = JSON.parse(readFileSync(profilePath, "utf8"));
   } catch (error) {
-    return { rule: "journal-profile-invalid", file: profilePath, message: `Invalid JSON in the journal profile: ${(error as Error).message}.` };
+    return {
+      rule: "journal-profile-invalid",
+      file: profilePath,
+      message: `Invalid JSON in the journal profile: ${(error as Error).message}.`,
+    };
   }
   const parsed = journalProfileSchema.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => `\`${issue.path.join(".") || "(root)"}\` ${issue.message}`).join("; ");
-    return { rule: "journal-profile-invalid", file: profilePath, message: `Invalid journal profile: ${details}.` };
+    const details = parsed.error.issues
+      .map((issue) => `\`${issue.path.join(".") || "(root)"}\` ${issue.message}`)
+      .join("; ");
+    return {
+      rule: "journal-profile-invalid",
+      file: profilePath,
+      message: `Invalid journal profile: ${details}.`,
+    };
   }
   const profile = parsed.data;
   const read = (name: string) => {
@@ -101,7 +121,11 @@ function readJournal(id: string, directory: string): JournalProfile | JournalPro
   const cslXml = read(profile.csl);
   if (templateHtml === undefined || cslXml === undefined) {
     const missing = templateHtml === undefined ? profile.template : profile.csl;
-    return { rule: "journal-profile-invalid", file: profilePath, message: `The journal profile names \`${missing}\`, which does not exist in \`${directory}\`.` };
+    return {
+      rule: "journal-profile-invalid",
+      file: profilePath,
+      message: `The journal profile names \`${missing}\`, which does not exist in \`${directory}\`.`,
+    };
   }
   return { ...profile, id, directory, templateHtml, cslXml };
 }

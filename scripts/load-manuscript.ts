@@ -19,7 +19,8 @@ export function findManuscriptRoot(manuscriptPath: string): string {
   const start = dirname(resolve(manuscriptPath));
   let directory = start;
   for (;;) {
-    if (existsSync(join(directory, "package.json")) || existsSync(join(directory, ".git"))) return directory;
+    if (existsSync(join(directory, "package.json")) || existsSync(join(directory, ".git")))
+      return directory;
     const parent = dirname(directory);
     if (parent === directory) return start;
     directory = parent;
@@ -49,7 +50,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   let index = 0;
   while (index < bytes.length) {
     const byte = bytes[index] ?? 0;
-    const length = byte < 0x80 ? 1 : (byte & 0xe0) === 0xc0 ? 2 : (byte & 0xf0) === 0xe0 ? 3 : (byte & 0xf8) === 0xf0 ? 4 : 0;
+    const length =
+      byte < 0x80
+        ? 1
+        : (byte & 0xe0) === 0xc0
+          ? 2
+          : (byte & 0xf0) === 0xe0
+            ? 3
+            : (byte & 0xf8) === 0xf0
+              ? 4
+              : 0;
     if (length === 0) return index;
     for (let k = 1; k < length; k++) if (((bytes[index + k] ?? 0) & 0xc0) !== 0x80) return index;
     index += length;
@@ -69,7 +79,10 @@ export interface ReadManuscriptOptions {
  * Read a manuscript into a VFile. Problems (unreadable, empty, binary, bad encoding) are
  * reported on the file, whose value is then empty.
  */
-export async function readManuscript(path: string, options: ReadManuscriptOptions = {}): Promise<VFile> {
+export async function readManuscript(
+  path: string,
+  options: ReadManuscriptOptions = {},
+): Promise<VFile> {
   const cwd = options.cwd ?? process.cwd();
   const absolutePath = resolve(cwd, path);
   const root = options.root ? resolve(cwd, options.root) : findManuscriptRoot(absolutePath);
@@ -80,28 +93,61 @@ export async function readManuscript(path: string, options: ReadManuscriptOption
   try {
     const info = await stat(absolutePath);
     if (info.isDirectory()) {
-      report(file, "manuscript-unreadable", "Unexpected folder, expected a Markdown manuscript file.", start);
+      report(
+        file,
+        "manuscript-unreadable",
+        "Unexpected folder, expected a Markdown manuscript file.",
+        start,
+      );
       return file;
     }
     if (info.size > maxManuscriptBytes) {
-      report(file, "manuscript-too-large", `Unexpected manuscript of ${(info.size / 1048576).toFixed(1)} MB, expected at most ${maxManuscriptBytes / 1048576} MB; split it or move data into CSV tables.`, start);
+      report(
+        file,
+        "manuscript-too-large",
+        `Unexpected manuscript of ${(info.size / 1048576).toFixed(1)} MB, expected at most ${maxManuscriptBytes / 1048576} MB; split it or move data into CSV tables.`,
+        start,
+      );
       return file;
     }
     bytes = await readFile(absolutePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "the file does not exist" : code === "EACCES" ? "permission denied" : String(code ?? error);
-    report(file, "manuscript-unreadable", `Cannot read the manuscript: ${reason}. Check the path.`, start);
+    const reason =
+      code === "ENOENT"
+        ? "the file does not exist"
+        : code === "EACCES"
+          ? "permission denied"
+          : String(code ?? error);
+    report(
+      file,
+      "manuscript-unreadable",
+      `Cannot read the manuscript: ${reason}. Check the path.`,
+      start,
+    );
     return file;
   }
-  if (bytes.length === 0 || (bytes.length === 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) {
-    report(file, "manuscript-empty", "The manuscript is empty: write front matter (`---` … `---`) and sections.", start);
+  if (
+    bytes.length === 0 ||
+    (bytes.length === 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+  ) {
+    report(
+      file,
+      "manuscript-empty",
+      "The manuscript is empty: write front matter (`---` … `---`) and sections.",
+      start,
+    );
     return file;
   }
   const sniff = bytes.subarray(0, 8192);
   const nul = sniff.indexOf(0);
   if (nul !== -1) {
-    report(file, "manuscript-encoding", "Unexpected binary content (a NUL byte), expected Markdown text. Is this the right file?", pointAt(bytes, nul));
+    report(
+      file,
+      "manuscript-encoding",
+      "Unexpected binary content (a NUL byte), expected Markdown text. Is this the right file?",
+      pointAt(bytes, nul),
+    );
     return file;
   }
   try {
@@ -109,7 +155,12 @@ export async function readManuscript(path: string, options: ReadManuscriptOption
     file.value = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const index = firstInvalidUtf8(bytes);
-    report(file, "manuscript-encoding", "Invalid UTF-8 byte sequence: save the manuscript as UTF-8 (it looks like Latin-1 or Windows-1252).", pointAt(bytes, index));
+    report(
+      file,
+      "manuscript-encoding",
+      "Invalid UTF-8 byte sequence: save the manuscript as UTF-8 (it looks like Latin-1 or Windows-1252).",
+      pointAt(bytes, index),
+    );
   }
   return file;
 }

@@ -23,30 +23,47 @@ export interface ManuscriptLocation {
   root: string;
 }
 
-type Opened = { ok: true; absolutePath: string; bytes: Buffer } | { ok: false; failure: ResourceFailure };
+type Opened =
+  | { ok: true; absolutePath: string; bytes: Buffer }
+  | { ok: false; failure: ResourceFailure };
 
 async function openInsideRoot(reference: string, location: ManuscriptLocation): Promise<Opened> {
   const resolved = resolveManuscriptPath(reference, location.directory, location.root);
-  if (resolved.kind === "remote") return { ok: false, failure: { status: "remote", url: resolved.url } };
-  if (resolved.kind === "outside") return { ok: false, failure: { status: "outside", absolutePath: resolved.absolutePath } };
+  if (resolved.kind === "remote")
+    return { ok: false, failure: { status: "remote", url: resolved.url } };
+  if (resolved.kind === "outside")
+    return { ok: false, failure: { status: "outside", absolutePath: resolved.absolutePath } };
   const absolutePath = resolved.absolutePath;
   try {
     const [real, realRoot] = await Promise.all([realpath(absolutePath), realpath(location.root)]);
     const inside = relative(realRoot, real);
-    if (inside.startsWith("..") || isAbsolute(inside)) return { ok: false, failure: { status: "outside", absolutePath: real } };
+    if (inside.startsWith("..") || isAbsolute(inside))
+      return { ok: false, failure: { status: "outside", absolutePath: real } };
     return { ok: true, absolutePath, bytes: await readFile(real) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return { ok: false, failure: { status: "missing", absolutePath } };
-    const detail = code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : String(code ?? error);
+    if (code === "ENOENT" || code === "ENOTDIR")
+      return { ok: false, failure: { status: "missing", absolutePath } };
+    const detail =
+      code === "EISDIR"
+        ? "it is a folder"
+        : code === "EACCES"
+          ? "permission denied"
+          : String(code ?? error);
     return { ok: false, failure: { status: "unreadable", absolutePath, detail } };
   }
 }
 
-async function loadBibliography(reference: string, location: ManuscriptLocation): Promise<BibliographyResource> {
+async function loadBibliography(
+  reference: string,
+  location: ManuscriptLocation,
+): Promise<BibliographyResource> {
   const opened = await openInsideRoot(reference, location);
   if (!opened.ok) return { reference, ...opened.failure };
-  const { entries, problems } = parseBibliography({ path: opened.absolutePath, text: opened.bytes.toString("utf8") });
+  const { entries, problems } = parseBibliography({
+    path: opened.absolutePath,
+    text: opened.bytes.toString("utf8"),
+  });
   return { reference, status: "ok", absolutePath: opened.absolutePath, entries, problems };
 }
 
@@ -78,12 +95,22 @@ async function loadImage(reference: string, location: ManuscriptLocation): Promi
 function loadCsvText(absolutePath: string, text: string): CsvResource {
   try {
     // With `info: true` csv-parse returns records wrapped with their line info; its types miss that overload.
-    const parsed = parseCsv(text, { info: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as {
+    const parsed = parseCsv(text, {
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    }) as unknown as {
       record: string[];
       info: { lines: number };
     }[];
     // csv-parse reports the line where each record ends; for single-line records that is its line.
-    return { status: "ok", absolutePath, rows: parsed.map((row) => row.record), rowLines: parsed.map((row) => row.info.lines) };
+    return {
+      status: "ok",
+      absolutePath,
+      rows: parsed.map((row) => row.record),
+      rowLines: parsed.map((row) => row.info.lines),
+    };
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     const detail = (error as Error).message;
@@ -98,7 +125,10 @@ async function loadCsv(reference: string, location: ManuscriptLocation): Promise
 }
 
 /** Load every requested file, concurrently. */
-export async function loadResources(requests: FileRequests, location: ManuscriptLocation): Promise<Resources> {
+export async function loadResources(
+  requests: FileRequests,
+  location: ManuscriptLocation,
+): Promise<Resources> {
   const [bibliographies, images, csv] = await Promise.all([
     Promise.all(requests.bibliographies.map((reference) => loadBibliography(reference, location))),
     Promise.all(requests.images.map(async (url) => [url, await loadImage(url, location)] as const)),

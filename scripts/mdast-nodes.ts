@@ -2,8 +2,9 @@
  * Casepress's own mdast nodes. They carry `data.hName` / `data.hProperties` /
  * `data.hChildren` once resolved, so remark-rehype renders them with no custom handlers.
  */
-import type {} from "mdast-util-to-hast";
+
 import type { Data } from "mdast";
+import type {} from "mdast-util-to-hast";
 import type { Literal, Node } from "unist";
 
 /** `[@a; @b]` (parenthetical) or `@a` (narrative): a citation of bibliography keys. */

@@ -43,10 +43,17 @@ export async function createPdfPrinter(): Promise<PdfPrinterResult> {
       const result = await renderer.render({
         htmlPath,
         allowedDir: outDir,
-        metadata: { ...metadataOf(file), ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) },
+        metadata: {
+          ...metadataOf(file),
+          ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
+        },
       });
       for (const blocked of result.blockedRequests) {
-        report(file, "pdf-request-blocked", `Blocked a request for \`${blocked.url}\` while printing (${blocked.reason}); only files in the output folder may load.`);
+        report(
+          file,
+          "pdf-request-blocked",
+          `Blocked a request for \`${blocked.url}\` while printing (${blocked.reason}); only files in the output folder may load.`,
+        );
       }
       return result.pdf;
     },

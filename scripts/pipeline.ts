@@ -32,10 +32,21 @@ import { collectFileRequests } from "./resources.ts";
 export const defaultJournal = "jaad-case-reports";
 
 /** Transforms that need nothing but the manuscript itself. */
-const earlyTransforms = unified().use([remarkDirectiveText, remarkValidateFrontMatter, remarkCitationSyntax]).freeze();
+const earlyTransforms = unified()
+  .use([remarkDirectiveText, remarkValidateFrontMatter, remarkCitationSyntax])
+  .freeze();
 
 /** Transforms that need the journal profile and the loaded files, in order. */
-const transforms = unified().use([remarkFigures, remarkTables, remarkNumberFloats, remarkCrossReferences, remarkCitations, remarkSections]).freeze();
+const transforms = unified()
+  .use([
+    remarkFigures,
+    remarkTables,
+    remarkNumberFloats,
+    remarkCrossReferences,
+    remarkCitations,
+    remarkSections,
+  ])
+  .freeze();
 
 /** Options for `compileManuscript`. */
 export interface CompileOptions {
@@ -52,10 +63,21 @@ export interface CompiledManuscript {
 }
 
 /** Parse, load and transform a manuscript that `readManuscript` read into `file`. */
-export async function compileManuscript(file: VFile, options: CompileOptions = {}): Promise<CompiledManuscript> {
+export async function compileManuscript(
+  file: VFile,
+  options: CompileOptions = {},
+): Promise<CompiledManuscript> {
   const tree = parseManuscript(file);
   const location = file.data.manuscript;
-  if (!location || file.messages.some((message) => message.fatal && message.source === "casepress-manuscript" && message.ruleId !== "directive-unclosed")) {
+  if (
+    !location ||
+    file.messages.some(
+      (message) =>
+        message.fatal &&
+        message.source === "casepress-manuscript" &&
+        message.ruleId !== "directive-unclosed",
+    )
+  ) {
     return { file, tree };
   }
   await earlyTransforms.run(tree, file);
@@ -64,7 +86,9 @@ export async function compileManuscript(file: VFile, options: CompileOptions = {
   const journalId = options.journal ?? frontMatter.journal ?? defaultJournal;
   const journal = loadJournal(journalId, location.root);
   if ("rule" in journal) {
-    const place = options.journal ? { line: 1, column: 1 } : file.data.locateFrontMatter?.(["journal"]);
+    const place = options.journal
+      ? { line: 1, column: 1 }
+      : file.data.locateFrontMatter?.(["journal"]);
     report(file, journal.rule, journal.message, place, journal.file ? { file: journal.file } : {});
     return { file, tree };
   }

@@ -26,12 +26,15 @@ export function gitDescribe(directory: string): string | undefined {
 /** The date printed on a preprint, as YYYY-MM-DD in UTC. */
 export function preprintDate(manuscriptPath: string, env: NodeJS.ProcessEnv = process.env): string {
   const epoch = env.SOURCE_DATE_EPOCH;
-  const milliseconds = epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : statSync(manuscriptPath).mtimeMs;
+  const milliseconds =
+    epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : statSync(manuscriptPath).mtimeMs;
   return new Date(milliseconds).toISOString().slice(0, 10);
 }
 
 /** The banner text for a manuscript. */
 export function preprintBanner(manuscriptPath: string, versionLabel?: string): string {
   const version = versionLabel ?? gitDescribe(dirname(manuscriptPath));
-  return ["Preprint — not peer reviewed", version, preprintDate(manuscriptPath)].filter(Boolean).join(" · ");
+  return ["Preprint — not peer reviewed", version, preprintDate(manuscriptPath)]
+    .filter(Boolean)
+    .join(" · ");
 }

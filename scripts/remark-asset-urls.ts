@@ -16,7 +16,11 @@ export interface AssetCopy {
 }
 
 /** Rewrite image URLs in `tree` to `<assetsDirectory>/<name>`; returns the copies to make. */
-export function rewriteAssetUrls(tree: Root, resources: Resources, assetsDirectory: string): AssetCopy[] {
+export function rewriteAssetUrls(
+  tree: Root,
+  resources: Resources,
+  assetsDirectory: string,
+): AssetCopy[] {
   const names = new Map<string, string>();
   const taken = new Set<string>();
   visit(tree, "image", (node) => {

@@ -38,7 +38,9 @@ function tokenise(node: Text, file: VFile): PhrasingContent[] | undefined {
   if (!value.includes("@")) return undefined;
   const start = node.position?.start;
   const place = (index: number, length: number): Position | undefined =>
-    start ? { start: advance(start, value, index), end: advance(start, value, index + length) } : undefined;
+    start
+      ? { start: advance(start, value, index), end: advance(start, value, index + length) }
+      : undefined;
   const textNode = (from: number, to: number): Text => {
     const text: Text = { type: "text", value: value.slice(from, to) };
     const position = place(from, to - from);
@@ -58,7 +60,12 @@ function tokenise(node: Text, file: VFile): PhrasingContent[] | undefined {
       for (const item of (match[1] ?? "").split(";")) {
         const found = itemKey.exec(item)?.[1];
         if (found === undefined) {
-          report(file, "citation-key-empty", "Unexpected citation without a key, expected `[@key]` with a bibliography key.", position?.start);
+          report(
+            file,
+            "citation-key-empty",
+            "Unexpected citation without a key, expected `[@key]` with a bibliography key.",
+            position?.start,
+          );
         } else {
           keys.push(found);
         }

@@ -28,7 +28,14 @@ export function numberRuns(numbers: readonly number[]): [number, number][] {
     else runs.push([n, n]);
   }
   // A run of two is written "1,2", not "1-2".
-  return runs.flatMap(([from, to]): [number, number][] => (to === from + 1 ? [[from, from], [to, to]] : [[from, to]]));
+  return runs.flatMap(([from, to]): [number, number][] =>
+    to === from + 1
+      ? [
+          [from, from],
+          [to, to],
+        ]
+      : [[from, to]],
+  );
 }
 
 function isFloat(node: RootContent): node is Extract<RootContent, { type: "containerDirective" }> {
@@ -50,27 +57,59 @@ function collectEntries(file: VFile): Map<string, BibliographyEntry> {
       case "ok":
         for (const problem of resource.problems) {
           const rule = isRuleId(problem.rule) ? problem.rule : "bibliography-malformed";
-          report(file, rule, problem.message, { line: problem.line, column: problem.column }, { file: displayPath(problem.file, file.cwd) });
+          report(
+            file,
+            rule,
+            problem.message,
+            { line: problem.line, column: problem.column },
+            { file: displayPath(problem.file, file.cwd) },
+          );
         }
         for (const entry of resource.entries) {
           if (entries.has(entry.key)) {
-            report(file, "bibliography-duplicate-key", `Duplicate bibliography key \`${entry.key}\`; it is already defined in another bibliography file. Rename one.`, { line: entry.line, column: entry.column }, { file: displayPath(entry.file, file.cwd) });
+            report(
+              file,
+              "bibliography-duplicate-key",
+              `Duplicate bibliography key \`${entry.key}\`; it is already defined in another bibliography file. Rename one.`,
+              { line: entry.line, column: entry.column },
+              { file: displayPath(entry.file, file.cwd) },
+            );
             continue;
           }
           entries.set(entry.key, entry);
         }
         break;
       case "missing":
-        report(file, "bibliography-missing", `Missing bibliography \`${resource.reference}\`: no file at ${displayPath(resource.absolutePath, file.cwd)}. Check the path, relative to the manuscript.`, where);
+        report(
+          file,
+          "bibliography-missing",
+          `Missing bibliography \`${resource.reference}\`: no file at ${displayPath(resource.absolutePath, file.cwd)}. Check the path, relative to the manuscript.`,
+          where,
+        );
         break;
       case "outside":
-        report(file, "path-outside-root", `Unexpected bibliography path \`${resource.reference}\` outside the manuscript's root; move the file inside the project.`, where);
+        report(
+          file,
+          "path-outside-root",
+          `Unexpected bibliography path \`${resource.reference}\` outside the manuscript's root; move the file inside the project.`,
+          where,
+        );
         break;
       case "remote":
-        report(file, "path-remote", `Unexpected remote bibliography \`${resource.reference}\`: nothing is fetched while rendering. Download it next to the manuscript.`, where);
+        report(
+          file,
+          "path-remote",
+          `Unexpected remote bibliography \`${resource.reference}\`: nothing is fetched while rendering. Download it next to the manuscript.`,
+          where,
+        );
         break;
       default:
-        report(file, "bibliography-malformed", `Cannot read bibliography \`${resource.reference}\`: ${resource.detail}.`, where);
+        report(
+          file,
+          "bibliography-malformed",
+          `Cannot read bibliography \`${resource.reference}\`: ${resource.detail}.`,
+          where,
+        );
     }
   }
   return entries;
@@ -83,7 +122,12 @@ function placeCitation(parent: Parent, index: number, file: VFile, node: Citatio
   let at = index;
   if (previous?.type === "text") {
     if (/(\d|\d\s?(mm|cm|m|mg|g|kg|mL|L|dL|µm|mm³|%|°C))\s*$/.test(previous.value)) {
-      report(file, "citation-after-number", "Unexpected citation right after a number or unit, where the superscript reads as an exponent; move it to a word, e.g. after the end of the sentence.", node.position?.start);
+      report(
+        file,
+        "citation-after-number",
+        "Unexpected citation right after a number or unit, where the superscript reads as an exponent; move it to a word, e.g. after the end of the sentence.",
+        node.position?.start,
+      );
     }
     previous.value = previous.value.replace(/\s+$/, "");
     const moved = /[:;]$/.exec(previous.value)?.[0];
@@ -108,7 +152,12 @@ function placeCitation(parent: Parent, index: number, file: VFile, node: Citatio
   return at;
 }
 
-function renderCitation(node: Citation, numbers: number[], keysByNumber: Map<number, string>, id: string): void {
+function renderCitation(
+  node: Citation,
+  numbers: number[],
+  keysByNumber: Map<number, string>,
+  id: string,
+): void {
   const children: ElementContent[] = [];
   const link = (n: number): Element => ({
     type: "element",
@@ -147,7 +196,12 @@ export function resolveCitations(tree: Root, file: VFile): void {
     for (const key of node.keys) {
       const entry = entries.get(key);
       if (!entry) {
-        report(file, "citation-key-unknown", `Unknown citation key \`${key}\`: no bibliography entry has it.${didYouMean(key, entries.keys())}`, node.position?.start);
+        report(
+          file,
+          "citation-key-unknown",
+          `Unknown citation key \`${key}\`: no bibliography entry has it.${didYouMean(key, entries.keys())}`,
+          node.position?.start,
+        );
         continue;
       }
       let number = numbers.get(key);
@@ -163,7 +217,10 @@ export function resolveCitations(tree: Root, file: VFile): void {
     if (node.mode === "narrative") {
       const entry = entries.get(node.keys[0] ?? "");
       if (entry) {
-        parent.children.splice(index, 0, { type: "text", value: narrativeNames(entry.item) } satisfies Text);
+        parent.children.splice(index, 0, {
+          type: "text",
+          value: narrativeNames(entry.item),
+        } satisfies Text);
         at++;
       }
     } else {
@@ -193,11 +250,22 @@ export function resolveCitations(tree: Root, file: VFile): void {
 
   for (const entry of entries.values()) {
     if (!numbers.has(entry.key)) {
-      report(file, "bibliography-entry-uncited", `Entry \`${entry.key}\` is never cited; cite it or remove it from the bibliography.`, { line: entry.line, column: entry.column }, { file: displayPath(entry.file, file.cwd) });
+      report(
+        file,
+        "bibliography-entry-uncited",
+        `Entry \`${entry.key}\` is never cited; cite it or remove it from the bibliography.`,
+        { line: entry.line, column: entry.column },
+        { file: displayPath(entry.file, file.cwd) },
+      );
     }
   }
   file.data.references = references;
-  file.data.referenceItems = new Map(references.map((reference) => [reference.key, entries.get(reference.key)?.item ?? { id: reference.key }]));
+  file.data.referenceItems = new Map(
+    references.map((reference) => [
+      reference.key,
+      entries.get(reference.key)?.item ?? { id: reference.key },
+    ]),
+  );
 }
 
 /** unified plugin: number and render citations (see module doc). */

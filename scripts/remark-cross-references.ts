@@ -5,8 +5,9 @@
  * `(@fig-ulcer, **B**)`, must name a panel the figure's legend defines; its bold letter stays as
  * written and renders as `<b>`.
  */
-import type {} from "mdast-util-to-hast";
+
 import type { Parent, Root } from "mdast";
+import type {} from "mdast-util-to-hast";
 import { toString as textOf } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
@@ -36,16 +37,36 @@ function checkPanels(parent: Parent, index: number, target: NumberedFloat, file:
       target.panels.length > 0
         ? `one its legend defines (${target.panels.join(", ")})`
         : "none: its legend defines no panels; mark them in the legend with bold letters such as `**A**,`";
-    report(file, "figure-panel-unknown", `Unexpected panel **${letter}** of \`${target.id}\` (${target.label}), expected ${expected}.`, sibling.position?.start);
+    report(
+      file,
+      "figure-panel-unknown",
+      `Unexpected panel **${letter}** of \`${target.id}\` (${target.label}), expected ${expected}.`,
+      sibling.position?.start,
+    );
   }
 }
 
-function resolve(node: CrossReference, parent: Parent, index: number, floats: Map<string, NumberedFloat>, file: VFile): void {
+function resolve(
+  node: CrossReference,
+  parent: Parent,
+  index: number,
+  floats: Map<string, NumberedFloat>,
+  file: VFile,
+): void {
   const target = floats.get(node.id);
   if (!target) {
     const kind = node.id.startsWith("fig-") ? "figure" : "table";
-    report(file, "cross-reference-unknown", `Unknown cross-reference \`@${node.id}\`: no ${kind} has that id.${didYouMean(node.id, floats.keys())}`, node.position?.start);
-    node.data = { hName: "span", hProperties: { className: ["cross-reference-unknown"] }, hChildren: [{ type: "text", value: `@${node.id}` }] };
+    report(
+      file,
+      "cross-reference-unknown",
+      `Unknown cross-reference \`@${node.id}\`: no ${kind} has that id.${didYouMean(node.id, floats.keys())}`,
+      node.position?.start,
+    );
+    node.data = {
+      hName: "span",
+      hProperties: { className: ["cross-reference-unknown"] },
+      hChildren: [{ type: "text", value: `@${node.id}` }],
+    };
     return;
   }
   node.data = {

@@ -44,15 +44,33 @@ function visit(parent: Parent, file: VFile, source: string): void {
     if (child.type === "textDirective" || child.type === "leafDirective") {
       const text: PhrasingContent = { type: "text", value: sourceOf(child, source) };
       if (child.position) text.position = child.position;
-      children.push(child.type === "leafDirective" ? { type: "paragraph", children: [text], ...(child.position ? { position: child.position } : {}) } : text);
+      children.push(
+        child.type === "leafDirective"
+          ? {
+              type: "paragraph",
+              children: [text],
+              ...(child.position ? { position: child.position } : {}),
+            }
+          : text,
+      );
       continue;
     }
     if (child.type === "containerDirective") {
       if (!isClosed(child, source)) {
-        report(file, "directive-unclosed", `Unclosed \`:::${child.name}\` container: add a line with \`:::\` where it ends.`, child.position?.start);
+        report(
+          file,
+          "directive-unclosed",
+          `Unclosed \`:::${child.name}\` container: add a line with \`:::\` where it ends.`,
+          child.position?.start,
+        );
       }
       if (!knownContainers.has(child.name)) {
-        report(file, "directive-unknown", `Unknown container \`:::${child.name}\`, expected \`:::figure\` or \`:::table\`; its content is kept as plain text.`, child.position?.start);
+        report(
+          file,
+          "directive-unknown",
+          `Unknown container \`:::${child.name}\`, expected \`:::figure\` or \`:::table\`; its content is kept as plain text.`,
+          child.position?.start,
+        );
         visit(child, file, source);
         children.push(...child.children);
         continue;

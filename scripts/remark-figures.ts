@@ -12,8 +12,9 @@
  * against what its loader found: missing, outside the root, remote, unreadable, a format the
  * journal does not take, low resolution at print width, and missing alt text.
  */
-import type {} from "mdast-util-to-hast";
+
 import type { Image, Paragraph, PhrasingContent, Root, RootContent } from "mdast";
+import type {} from "mdast-util-to-hast";
 import { toString as textOf } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
@@ -58,7 +59,12 @@ type FigureSettings = JournalProfile["figures"];
 function checkImage(image: Image, file: VFile, settings: FigureSettings, columns: number): void {
   const place = image.position?.start;
   if (image.alt === null || image.alt === undefined || image.alt.trim() === "") {
-    report(file, "figure-alt-missing", `Missing alt text for image \`${image.url}\`, expected a description for readers who cannot see it: \`![What the image shows](${image.url})\`.`, place);
+    report(
+      file,
+      "figure-alt-missing",
+      `Missing alt text for image \`${image.url}\`, expected a description for readers who cannot see it: \`![What the image shows](${image.url})\`.`,
+      place,
+    );
   }
   const resource: ImageResource | undefined = file.data.resources?.images.get(image.url);
   if (!resource) return;
@@ -66,23 +72,51 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
     case "ok":
       break;
     case "missing":
-      report(file, "figure-file-missing", `Missing image \`${image.url}\`: no file at that path, relative to the manuscript. Check the name and folder.`, place);
+      report(
+        file,
+        "figure-file-missing",
+        `Missing image \`${image.url}\`: no file at that path, relative to the manuscript. Check the name and folder.`,
+        place,
+      );
       return;
     case "outside":
-      report(file, "path-outside-root", `Unexpected image path \`${image.url}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`, place);
+      report(
+        file,
+        "path-outside-root",
+        `Unexpected image path \`${image.url}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`,
+        place,
+      );
       return;
     case "remote":
-      report(file, "path-remote", `Unexpected remote image \`${image.url}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`, place);
+      report(
+        file,
+        "path-remote",
+        `Unexpected remote image \`${image.url}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
+        place,
+      );
       return;
     default:
-      report(file, "figure-file-unreadable", `Cannot read image \`${image.url}\`: ${resource.detail}. Save it again as ${settings.formats.join(", ")}.`, place);
+      report(
+        file,
+        "figure-file-unreadable",
+        `Cannot read image \`${image.url}\`: ${resource.detail}. Save it again as ${settings.formats.join(", ")}.`,
+        place,
+      );
       return;
   }
-  image.data = { ...image.data, hProperties: { ...image.data?.hProperties, width: resource.width, height: resource.height } };
+  image.data = {
+    ...image.data,
+    hProperties: { ...image.data?.hProperties, width: resource.width, height: resource.height },
+  };
   const accepted = settings.formats.map(canonicalFormat);
   const format = canonicalFormat(resource.format);
   if (!accepted.includes(format)) {
-    report(file, "figure-format-unsupported", `Unexpected ${format.toUpperCase()} image \`${image.url}\`, expected one of ${accepted.join(", ")} (the journal's formats); convert it.`, place);
+    report(
+      file,
+      "figure-format-unsupported",
+      `Unexpected ${format.toUpperCase()} image \`${image.url}\`, expected one of ${accepted.join(", ")} (the journal's formats); convert it.`,
+      place,
+    );
     return;
   }
   if (vectorFormats.has(format)) return;
@@ -90,8 +124,15 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
   const dpi = resource.width / printWidth;
   const minimum = settings["min-dpi"];
   if (dpi + 0.5 < minimum) {
-    const declared = resource.density ? `; the file declares ${Math.round(resource.density)} dpi` : "";
-    report(file, "figure-resolution-low", `Low resolution: \`${image.url}\` is ${resource.width} px wide, ${Math.round(dpi)} dpi at its print width of ${+printWidth.toFixed(2)} in${declared}; expected at least ${minimum} dpi, so at least ${Math.ceil(minimum * printWidth)} px wide. Supply the original image.`, place);
+    const declared = resource.density
+      ? `; the file declares ${Math.round(resource.density)} dpi`
+      : "";
+    report(
+      file,
+      "figure-resolution-low",
+      `Low resolution: \`${image.url}\` is ${resource.width} px wide, ${Math.round(dpi)} dpi at its print width of ${+printWidth.toFixed(2)} in${declared}; expected at least ${minimum} dpi, so at least ${Math.ceil(minimum * printWidth)} px wide. Supply the original image.`,
+      place,
+    );
   }
 }
 
@@ -147,7 +188,8 @@ function buildCaption(legend: RootContent[]): Paragraph | FloatPart {
     return caption;
   }
   const children = [...legend];
-  if (first?.type === "paragraph") children[0] = { ...first, children: withLabel("figure", first.children) };
+  if (first?.type === "paragraph")
+    children[0] = { ...first, children: withLabel("figure", first.children) };
   else children.unshift({ type: "paragraph", children: [createLabel("figure")] });
   return { type: "floatPart", children, data: { hName: "figcaption" } };
 }
@@ -163,7 +205,12 @@ function transformFigure(node: FloatNode, file: VFile, settings: FigureSettings)
   }
   const { images, legend } = splitFigure(node);
   if (images.length === 0) {
-    report(file, "figure-image-missing", "Missing image in the figure, expected `![Alt text](path/to/image.png)` on the line after `:::figure`, then the legend.", node.position?.start);
+    report(
+      file,
+      "figure-image-missing",
+      "Missing image in the figure, expected `![Alt text](path/to/image.png)` on the line after `:::figure`, then the legend.",
+      node.position?.start,
+    );
   }
   const columns = gridColumns(images.length);
   for (const image of images) checkImage(image, file, settings, columns);
@@ -173,7 +220,11 @@ function transformFigure(node: FloatNode, file: VFile, settings: FigureSettings)
   recordFloatAbbreviations(file, id, legend.map((block) => textOf(block)).join("\n"));
 
   const classes = ["figure-images", ...(images.length > 1 ? ["figure-images-grid"] : [])];
-  const imageRow: Paragraph = { type: "paragraph", children: images, data: { hName: "div", hProperties: { className: classes } } };
+  const imageRow: Paragraph = {
+    type: "paragraph",
+    children: images,
+    data: { hName: "div", hProperties: { className: classes } },
+  };
   const wide = (node.attributes?.class ?? "").split(/\s+/).includes("wide");
   node.children = images.length > 0 ? [imageRow, caption] : [caption];
   node.data = {

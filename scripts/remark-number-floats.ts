@@ -9,9 +9,10 @@
  * relies on it) and renders through `data.hName`; its parts (`<figcaption>`, `<thead>`,
  * footnotes) are `floatPart` nodes; and the abbreviation definitions of legends and footnotes.
  */
-import type {} from "mdast-util-to-hast";
+
 import type { Data, Nodes, Parent, PhrasingContent, Root, RootContent, Strong } from "mdast";
 import type { ContainerDirective } from "mdast-util-directive";
+import type {} from "mdast-util-to-hast";
 import { EXIT, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { report } from "./diagnostics.ts";
@@ -54,7 +55,11 @@ export function isFloatNode(node: Nodes): node is FloatNode {
 /** The float's id when it has one with the right prefix (`fig-…`, `tbl-…`). */
 export function floatId(node: FloatNode): string | undefined {
   const id = node.attributes?.id;
-  return id && id.startsWith(floatIdPrefix[node.name]) && id.length > floatIdPrefix[node.name].length ? id : undefined;
+  return id &&
+    id.startsWith(floatIdPrefix[node.name]) &&
+    id.length > floatIdPrefix[node.name].length
+    ? id
+    : undefined;
 }
 
 /** An empty caption label (`<b class="figure-label">`); `remarkNumberFloats` writes its text. */
@@ -103,7 +108,8 @@ export function panelsOf(float: FloatNode): string[] {
 
 /** Whether `token` looks like an abbreviation: no spaces, two capitals, or a capital and a digit. */
 export function isAbbreviationLike(token: string): boolean {
-  if (token.length < 2 || token.length > 12 || !/^[\p{L}\p{N}][\p{L}\p{N}/&+-]*$/u.test(token)) return false;
+  if (token.length < 2 || token.length > 12 || !/^[\p{L}\p{N}][\p{L}\p{N}/&+-]*$/u.test(token))
+    return false;
   const capitals = token.match(/\p{Lu}/gu)?.length ?? 0;
   return capitals >= 2 || (capitals >= 1 && /\p{N}/u.test(token));
 }
@@ -143,7 +149,8 @@ export function abbreviationDefinitions(text: string): Map<string, string> {
   for (const segment of text.split(/;|\.(?=\s|$)|\n/)) {
     const match = /^\s*([^\s,]+),\s+(\S.*?)\s*$/u.exec(segment);
     if (!match?.[1] || !match[2]) continue;
-    if (isAbbreviationLike(match[1]) && longFormStart(match[1], match[2]) === 0) found.set(match[1], match[2]);
+    if (isAbbreviationLike(match[1]) && longFormStart(match[1], match[2]) === 0)
+      found.set(match[1], match[2]);
   }
   for (const match of text.matchAll(/\(([^()\s]+)\)/gu)) {
     const abbreviation = match[1] ?? "";
@@ -151,7 +158,9 @@ export function abbreviationDefinitions(text: string): Map<string, string> {
     // The long form lies in the same clause, at most max(|A| + 5, 2|A|) words back.
     const clause = /[^.;:()[\]]*$/u.exec(text.slice(0, match.index))?.[0].trimEnd() ?? "";
     const words = clause.split(/\s+/);
-    const window = words.slice(-Math.min(abbreviation.length + 5, abbreviation.length * 2)).join(" ");
+    const window = words
+      .slice(-Math.min(abbreviation.length + 5, abbreviation.length * 2))
+      .join(" ");
     const start = longFormStart(abbreviation, window);
     if (start >= 0) found.set(abbreviation, window.slice(start).trim());
   }
@@ -180,7 +189,10 @@ interface FloatEntry {
 /** Number the floats of `tree`, write their caption labels and `file.data.floats`. */
 export function numberFloats(tree: Root, file: VFile): void {
   const journal = file.data.journal;
-  const labels = { figure: journal?.labels.figure ?? "Fig", table: journal?.labels.table ?? "Table" };
+  const labels = {
+    figure: journal?.labels.figure ?? "Fig",
+    table: journal?.labels.table ?? "Table",
+  };
   const styles: Record<FloatKind, NumberStyle> = {
     figure: journal?.numbering.figure ?? "arabic",
     table: journal?.numbering.table ?? "arabic",
@@ -193,7 +205,12 @@ export function numberFloats(tree: Root, file: VFile): void {
     let id = floatId(node);
     if (id !== undefined && byId.has(id)) {
       const first = byId.get(id)?.node.position?.start;
-      report(file, "figure-id-duplicate", `Duplicate id \`${id}\`${first ? ` (first used on line ${first.line})` : ""}, expected each figure and table to have its own id; rename one.`, node.position?.start);
+      report(
+        file,
+        "figure-id-duplicate",
+        `Duplicate id \`${id}\`${first ? ` (first used on line ${first.line})` : ""}, expected each figure and table to have its own id; rename one.`,
+        node.position?.start,
+      );
       id = undefined;
     }
     const entry: FloatEntry = { node, kind: node.name, id, number: 0, calledOut: false };
@@ -231,7 +248,12 @@ export function numberFloats(tree: Root, file: VFile): void {
     if (entry.id === undefined) continue;
     const rule = entry.kind === "figure" ? "figure-not-called-out" : "table-not-called-out";
     const what = entry.kind === "figure" ? "figure" : "table";
-    report(file, rule, `Unexpected ${what} \`${entry.id}\` that the text never calls out, expected a callout such as \`(@${entry.id})\` where the text first discusses it.`, entry.node.position?.start);
+    report(
+      file,
+      rule,
+      `Unexpected ${what} \`${entry.id}\` that the text never calls out, expected a callout such as \`(@${entry.id})\` where the text first discusses it.`,
+      entry.node.position?.start,
+    );
   }
 
   // Figures should sit in the source in the order they are called out.
@@ -239,7 +261,12 @@ export function numberFloats(tree: Root, file: VFile): void {
   for (const entry of entries) {
     if (entry.kind !== "figure" || !entry.calledOut || entry.id === undefined) continue;
     if (previous && entry.number < previous.number) {
-      report(file, "figure-callout-order", `Unexpected figure \`${entry.id}\` (${labels.figure} ${formatNumber(entry.number, styles.figure)}) after \`${previous.id}\` (${labels.figure} ${formatNumber(previous.number, styles.figure)}) in the source, expected figures in the order the text first calls them out; move it before \`${previous.id}\`.`, entry.node.position?.start);
+      report(
+        file,
+        "figure-callout-order",
+        `Unexpected figure \`${entry.id}\` (${labels.figure} ${formatNumber(entry.number, styles.figure)}) after \`${previous.id}\` (${labels.figure} ${formatNumber(previous.number, styles.figure)}) in the source, expected figures in the order the text first calls them out; move it before \`${previous.id}\`.`,
+        entry.node.position?.start,
+      );
     }
     if (!previous || entry.number > previous.number) previous = entry;
   }

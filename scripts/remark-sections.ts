@@ -3,9 +3,8 @@
  * up to the next `#` heading. The title is the page's `<h1>`, so headings shift down one level
  * (`#` → `<h2>`). Section ids are slugs of the heading text (`case-report`).
  */
-import type { Heading, Root, RootContent } from "mdast";
+import type { Data, Heading, Root, RootContent } from "mdast";
 import { toString as textOf } from "mdast-util-to-string";
-import type { Data } from "mdast";
 import type { Parent } from "unist";
 import type { VFile } from "vfile";
 
@@ -43,8 +42,13 @@ export function groupSections(tree: Root, reserved: ReadonlySet<string> = new Se
       let id = slug(textOf(child));
       for (let n = 2; used.has(id); n++) id = `${slug(textOf(child))}-${n}`;
       used.add(id);
-      current = { type: "section", children: [], data: { hName: "section", hProperties: { id, className: ["section"] } } };
-      if (child.position) current.position = { start: child.position.start, end: child.position.end };
+      current = {
+        type: "section",
+        children: [],
+        data: { hName: "section", hProperties: { id, className: ["section"] } },
+      };
+      if (child.position)
+        current.position = { start: child.position.start, end: child.position.end };
       children.push(current);
     }
     if (child.type === "heading") setHeadingLevel(child);
@@ -64,5 +68,6 @@ function setHeadingLevel(heading: Heading): void {
 
 /** unified plugin: group the body into sections (see `groupSections`). */
 export function remarkSections() {
-  return (tree: Root, _file: VFile) => groupSections(tree, new Set(["references", "abbreviations-title"]));
+  return (tree: Root, _file: VFile) =>
+    groupSections(tree, new Set(["references", "abbreviations-title"]));
 }

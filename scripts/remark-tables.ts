@@ -14,8 +14,17 @@
  * first called out). Rows with more or fewer cells than the header are errors: GFM would drop or
  * pad cells silently. The abbreviations the footnotes define go to `file.data.floatAbbreviations`.
  */
+
+import type {
+  Paragraph,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Table,
+  TableCell,
+  TableRow,
+} from "mdast";
 import type {} from "mdast-util-to-hast";
-import type { Paragraph, PhrasingContent, Root, RootContent, Table, TableCell, TableRow } from "mdast";
 import { toString as textOf } from "mdast-util-to-string";
 import type { Position } from "unist";
 import { visit } from "unist-util-visit";
@@ -40,23 +49,36 @@ const cellTransforms = manuscriptParser().use([remarkDirectiveText, remarkCitati
 
 /** Escape a CSV cell so it stays one GFM table cell: pipes escaped, line breaks as spaces. */
 function asPipeCell(value: string): string {
-  return value.replace(/\r?\n|\r/g, " ").replace(/\\(?=\|)/g, "\\\\").replace(/\|/g, "\\|");
+  return value
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/\\(?=\|)/g, "\\\\")
+    .replace(/\|/g, "\\|");
 }
 
 /**
  * Parse CSV rows as one GFM pipe table, so every cell is inline Markdown exactly as in a pipe
  * table, in one parse. Rows are padded to the header's width (short rows are reported apart).
  */
-function parseCsvCells(rows: string[][], file: VFile, place: Position | undefined, note: string): TableRow[] {
+function parseCsvCells(
+  rows: string[][],
+  file: VFile,
+  place: Position | undefined,
+  note: string,
+): TableRow[] {
   const width = rows[0]?.length ?? 0;
   const line = (row: string[]) =>
     `| ${Array.from({ length: width }, (_, i) => asPipeCell(row[i] ?? "") || " ").join(" | ")} |`;
-  const markdown = [line(rows[0] ?? []), `|${" --- |".repeat(width)}`, ...rows.slice(1).map(line)].join("\n");
+  const markdown = [
+    line(rows[0] ?? []),
+    `|${" --- |".repeat(width)}`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
   const cellFile = new VFile({ value: markdown });
   const tree = cellTransforms.parse(cellFile);
   cellTransforms.runSync(tree, cellFile);
   for (const message of cellFile.messages) {
-    const rule = message.ruleId && isRuleId(message.ruleId) ? message.ruleId : "table-csv-malformed";
+    const rule =
+      message.ruleId && isRuleId(message.ruleId) ? message.ruleId : "table-csv-malformed";
     report(file, rule, message.reason, place, { note });
   }
   const table = tree.children.find((child): child is Table => child.type === "table");
@@ -78,7 +100,12 @@ function checkPipeRows(table: Table, file: VFile): void {
   const width = table.children[0]?.children.length ?? 0;
   for (const row of table.children.slice(1)) {
     if (row.children.length !== width) {
-      report(file, "table-row-cells", rowCellsMessage(row.children.length, width), row.position?.start);
+      report(
+        file,
+        "table-row-cells",
+        rowCellsMessage(row.children.length, width),
+        row.position?.start,
+      );
     }
   }
 }
@@ -92,31 +119,66 @@ function loadCsvRows(src: string, node: FloatNode, file: VFile): CsvRows {
   const place = node.position?.start;
   const resource = file.data.resources?.csv.get(src);
   if (!resource || resource.status === "missing") {
-    report(file, "table-csv-missing", `Missing CSV table \`${src}\`: no file at that path, relative to the manuscript. Check the name and folder.`, place);
+    report(
+      file,
+      "table-csv-missing",
+      `Missing CSV table \`${src}\`: no file at that path, relative to the manuscript. Check the name and folder.`,
+      place,
+    );
     return { rows: [], ok: false };
   }
   if (resource.status === "outside") {
-    report(file, "path-outside-root", `Unexpected CSV path \`${src}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`, place);
+    report(
+      file,
+      "path-outside-root",
+      `Unexpected CSV path \`${src}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`,
+      place,
+    );
     return { rows: [], ok: false };
   }
   if (resource.status === "remote") {
-    report(file, "path-remote", `Unexpected remote CSV table \`${src}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`, place);
+    report(
+      file,
+      "path-remote",
+      `Unexpected remote CSV table \`${src}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
+      place,
+    );
     return { rows: [], ok: false };
   }
   const csvFile = displayPath(resource.absolutePath, file.cwd);
   if (resource.status !== "ok") {
-    const where = resource.line ? { line: resource.line, column: resource.column ?? 1 } : { line: 1, column: 1 };
-    report(file, "table-csv-malformed", `Cannot read CSV table \`${src}\`: ${resource.detail}.`, where, { file: csvFile });
+    const where = resource.line
+      ? { line: resource.line, column: resource.column ?? 1 }
+      : { line: 1, column: 1 };
+    report(
+      file,
+      "table-csv-malformed",
+      `Cannot read CSV table \`${src}\`: ${resource.detail}.`,
+      where,
+      { file: csvFile },
+    );
     return { rows: [], ok: false };
   }
   if (resource.rows.length === 0) {
-    report(file, "table-csv-malformed", `Unexpected empty CSV table \`${src}\`, expected a header row and data rows.`, { line: 1, column: 1 }, { file: csvFile });
+    report(
+      file,
+      "table-csv-malformed",
+      `Unexpected empty CSV table \`${src}\`, expected a header row and data rows.`,
+      { line: 1, column: 1 },
+      { file: csvFile },
+    );
     return { rows: [], ok: false };
   }
   const width = resource.rows[0]?.length ?? 0;
   for (const [index, row] of resource.rows.entries()) {
     if (index > 0 && row.length !== width) {
-      report(file, "table-row-cells", rowCellsMessage(row.length, width), { line: resource.rowLines[index] ?? 1, column: 1 }, { file: csvFile });
+      report(
+        file,
+        "table-row-cells",
+        rowCellsMessage(row.length, width),
+        { line: resource.rowLines[index] ?? 1, column: 1 },
+        { file: csvFile },
+      );
     }
   }
   return { rows: parseCsvCells(resource.rows, file, node.position, `in ${csvFile}`), ok: true };
@@ -144,7 +206,8 @@ function markCells(rows: TableRow[], align: Table["align"]): void {
 function fitRows(rows: TableRow[]): void {
   const width = rows[0]?.children.length ?? 0;
   for (const row of rows.slice(1)) {
-    while (row.children.length < width) row.children.push({ type: "tableCell", children: [] } satisfies TableCell);
+    while (row.children.length < width)
+      row.children.push({ type: "tableCell", children: [] } satisfies TableCell);
     if (row.children.length > width) row.children.length = width;
   }
 }
@@ -164,7 +227,12 @@ function transformTable(node: FloatNode, file: VFile): void {
   const captionSource = first?.type === "paragraph" ? first : undefined;
   if (captionSource) children.shift();
   if (!captionSource || textOf(captionSource).trim() === "") {
-    report(file, "table-caption-empty", "Missing table caption, expected a caption paragraph on the line after `:::table`, before the table.", node.position?.start);
+    report(
+      file,
+      "table-caption-empty",
+      "Missing table caption, expected a caption paragraph on the line after `:::table`, before the table.",
+      node.position?.start,
+    );
   }
 
   let rows: TableRow[] = [];
@@ -180,7 +248,12 @@ function transformTable(node: FloatNode, file: VFile): void {
       rows = table.children;
       align = table.align ?? null;
     } else {
-      report(file, "table-missing", "Missing table, expected a pipe table (`| a | b |`) after the caption, or a CSV file as `:::table{#tbl-name src=\"tables/name.csv\"}`.", node.position?.start);
+      report(
+        file,
+        "table-missing",
+        'Missing table, expected a pipe table (`| a | b |`) after the caption, or a CSV file as `:::table{#tbl-name src="tables/name.csv"}`.',
+        node.position?.start,
+      );
     }
   }
   fitRows(rows);
@@ -188,7 +261,11 @@ function transformTable(node: FloatNode, file: VFile): void {
 
   const footnotes = children;
   const captionText = captionSource ? textOf(captionSource) : "";
-  recordFloatAbbreviations(file, id, [captionText, ...footnotes.map((block) => textOf(block))].join("\n"));
+  recordFloatAbbreviations(
+    file,
+    id,
+    [captionText, ...footnotes.map((block) => textOf(block))].join("\n"),
+  );
 
   const caption: Paragraph = {
     type: "paragraph",
@@ -199,15 +276,23 @@ function transformTable(node: FloatNode, file: VFile): void {
   const tableParts: RootContent[] = [caption];
   const [head, ...body] = rows;
   if (head) tableParts.push({ type: "floatPart", children: [head], data: { hName: "thead" } });
-  if (body.length > 0) tableParts.push({ type: "floatPart", children: body, data: { hName: "tbody" } });
+  if (body.length > 0)
+    tableParts.push({ type: "floatPart", children: body, data: { hName: "tbody" } });
   const tableNode: FloatPart = {
     type: "floatPart",
     children: tableParts,
-    data: { hName: "table", hProperties: { ...(written ? { id: written } : {}), className: ["table"] } },
+    data: {
+      hName: "table",
+      hProperties: { ...(written ? { id: written } : {}), className: ["table"] },
+    },
   };
   const parts: FloatPart[] = [tableNode];
   if (footnotes.length > 0) {
-    parts.push({ type: "floatPart", children: footnotes, data: { hName: "div", hProperties: { className: ["table-footnotes"] } } });
+    parts.push({
+      type: "floatPart",
+      children: footnotes,
+      data: { hName: "div", hProperties: { className: ["table-footnotes"] } },
+    });
   }
   node.children = parts;
   node.data = { ...node.data, hName: "div", hProperties: { className: ["table-wrap"] } };

@@ -6,7 +6,7 @@
 import type { Root, Yaml } from "mdast";
 import type { Position } from "unist";
 import type { VFile } from "vfile";
-import { isMap, isPair, isScalar, LineCounter, type Node as YamlNode, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import type { core } from "zod";
 import { report } from "./diagnostics.ts";
 import { type FrontMatter, frontMatterSchema, knownKeys } from "./front-matter-schema.ts";
@@ -110,16 +110,31 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
   for (const error of document.errors) {
     const place = toPosition(error.pos) ?? frontMatterStart;
     if (error.code === "DUPLICATE_KEY") {
-      report(file, "front-matter-duplicate-key", `Unexpected duplicate key: ${error.message.replace(/\.?$/, ".")} Keep one of them.`, place);
+      report(
+        file,
+        "front-matter-duplicate-key",
+        `Unexpected duplicate key: ${error.message.replace(/\.?$/, ".")} Keep one of them.`,
+        place,
+      );
     } else {
-      report(file, "front-matter-yaml", `Invalid YAML in the front matter: ${error.message.split("\n")[0]}`, place);
+      report(
+        file,
+        "front-matter-yaml",
+        `Invalid YAML in the front matter: ${error.message.split("\n")[0]}`,
+        place,
+      );
     }
   }
   if (document.errors.some((error) => error.code !== "DUPLICATE_KEY")) return;
 
   const data: unknown = document.toJS({ maxAliasCount: 50 });
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    report(file, "front-matter-type", `Unexpected ${typeName(data)} as front matter, expected a mapping of keys such as \`title:\` and \`authors:\`.`, frontMatterStart);
+    report(
+      file,
+      "front-matter-type",
+      `Unexpected ${typeName(data)} as front matter, expected a mapping of keys such as \`title:\` and \`authors:\`.`,
+      frontMatterStart,
+    );
     return;
   }
   const result = frontMatterSchema.safeParse(data);
@@ -132,13 +147,21 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
     const path = issue.path as Path;
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        report(file, "front-matter-unknown-key", `Unknown key \`${key}\` in ${describe(path)}; it is ignored.${didYouMean(key, keysAt(path))}`, locateKey(path, key));
+        report(
+          file,
+          "front-matter-unknown-key",
+          `Unknown key \`${key}\` in ${describe(path)}; it is ignored.${didYouMean(key, keysAt(path))}`,
+          locateKey(path, key),
+        );
         deleteAt(repaired, path, key);
       }
       continue;
     }
     const found = valueAt(data, path);
-    const ruleId = found === undefined && issue.code === "invalid_type" ? "front-matter-required" : "front-matter-type";
+    const ruleId =
+      found === undefined && issue.code === "invalid_type"
+        ? "front-matter-required"
+        : "front-matter-type";
     const place = found === undefined ? locate(path.slice(0, -1)) : locate(path);
     report(file, ruleId, issueMessage(issue, data), place);
     const top = path[0];
@@ -146,7 +169,11 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
   }
   const partial = frontMatterSchema.partial().safeParse(repaired);
   if (partial.success) {
-    file.data.frontMatter = { ...partial.data, title: partial.data.title ?? "", authors: partial.data.authors ?? [] };
+    file.data.frontMatter = {
+      ...partial.data,
+      title: partial.data.title ?? "",
+      authors: partial.data.authors ?? [],
+    };
   }
 }
 

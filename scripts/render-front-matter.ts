@@ -45,7 +45,11 @@ function authorLine(frontMatter: FrontMatter, letters: Map<string, string>): Ele
     const children: ElementContent[] = [h("span.author-name", author.name)];
     if (degrees) children.push(text(", "), h("span.degrees", degrees));
     // The journal sets a comma before the letters except after the last author.
-    if (refs) children.push(...(index < authors.length - 1 ? [text(",")] : []), h("sup.affiliation-ref", refs));
+    if (refs)
+      children.push(
+        ...(index < authors.length - 1 ? [text(",")] : []),
+        h("sup.affiliation-ref", refs),
+      );
     else if (index < authors.length - 1) children.push(text(","));
     return [h("span.author", children)];
   });
@@ -64,18 +68,26 @@ export function renderTitleBlock(frontMatter: FrontMatter, profile: JournalProfi
     frontMatter.authors.length > 0 ? h("p.authors", authorLine(frontMatter, letters)) : undefined,
     frontMatter.location ? h("p.location", frontMatter.location) : undefined,
     keywords.length > 0
-      ? h("p.keywords", [h("span.keywords-label", `${profile.labels.keywords}:`), text(` ${keywords.join("; ")}.`)])
+      ? h("p.keywords", [
+          h("span.keywords-label", `${profile.labels.keywords}:`),
+          text(` ${keywords.join("; ")}.`),
+        ])
       : undefined,
   ]);
 }
 
 /** The abbreviations sorted as the journal prints them: alphabetically, ignoring case. */
 export function sortedAbbreviations(abbreviations: Record<string, string>): [string, string][] {
-  return Object.entries(abbreviations).sort(([a], [b]) => a.localeCompare(b, "en", { sensitivity: "base" }) || a.localeCompare(b));
+  return Object.entries(abbreviations).sort(
+    ([a], [b]) => a.localeCompare(b, "en", { sensitivity: "base" }) || a.localeCompare(b),
+  );
 }
 
 /** The "Abbreviations used" box, or nothing when the list is empty. */
-export function renderAbbreviationsBox(frontMatter: FrontMatter, profile: JournalProfile): Element | undefined {
+export function renderAbbreviationsBox(
+  frontMatter: FrontMatter,
+  profile: JournalProfile,
+): Element | undefined {
   const entries = sortedAbbreviations(frontMatter.abbreviations ?? {});
   if (entries.length === 0) return undefined;
   return h("aside.abbreviations", { ariaLabelledBy: "abbreviations-title" }, [
@@ -83,7 +95,10 @@ export function renderAbbreviationsBox(frontMatter: FrontMatter, profile: Journa
     h(
       "dl",
       entries.map(([abbreviation, expansion]) =>
-        h("div.abbreviation", [h("dt", [h("abbr", { title: expansion }, abbreviation), text(":")]), h("dd", expansion)]),
+        h("div.abbreviation", [
+          h("dt", [h("abbr", { title: expansion }, abbreviation), text(":")]),
+          h("dd", expansion),
+        ]),
       ),
     ),
   ]);
@@ -112,16 +127,43 @@ export function renderArticleNotes(frontMatter: FrontMatter, profile: JournalPro
   });
   const label = (value: string) => h("span.note-label", `${value}:`);
   const notes: (Element | undefined)[] = [];
-  if (affiliations.length > 0) notes.push(h("p.affiliations", [text("From "), ...joinList(affiliations, "; ", affiliations.length > 2 ? "; and " : " and "), text(".")]));
-  if (frontMatter.funding) notes.push(h("p.funding", [label(profile.labels.funding), text(` ${endWithPeriod(frontMatter.funding)}`)]));
-  if (frontMatter.conflicts) notes.push(h("p.conflicts", [label(profile.labels.conflicts), text(` ${endWithPeriod(frontMatter.conflicts)}`)]));
+  if (affiliations.length > 0)
+    notes.push(
+      h("p.affiliations", [
+        text("From "),
+        ...joinList(affiliations, "; ", affiliations.length > 2 ? "; and " : " and "),
+        text("."),
+      ]),
+    );
+  if (frontMatter.funding)
+    notes.push(
+      h("p.funding", [
+        label(profile.labels.funding),
+        text(` ${endWithPeriod(frontMatter.funding)}`),
+      ]),
+    );
+  if (frontMatter.conflicts)
+    notes.push(
+      h("p.conflicts", [
+        label(profile.labels.conflicts),
+        text(` ${endWithPeriod(frontMatter.conflicts)}`),
+      ]),
+    );
   const corresponding = frontMatter.authors.find((author) => author.corresponding);
   if (corresponding) {
     const degrees = degreesOf(corresponding);
-    const parts: ElementContent[] = [label(profile.labels.correspondence), text(` ${corresponding.name}${degrees ? `, ${degrees}` : ""}`)];
+    const parts: ElementContent[] = [
+      label(profile.labels.correspondence),
+      text(` ${corresponding.name}${degrees ? `, ${degrees}` : ""}`),
+    ];
     if (corresponding.address) parts.push(text(`, ${endWithPeriod(corresponding.address)}`));
     else parts.push(text("."));
-    if (corresponding.email) parts.push(text(" E-mail: "), h("a", { href: `mailto:${corresponding.email}` }, corresponding.email), text("."));
+    if (corresponding.email)
+      parts.push(
+        text(" E-mail: "),
+        h("a", { href: `mailto:${corresponding.email}` }, corresponding.email),
+        text("."),
+      );
     notes.push(h("p.correspondence", parts));
   }
   const publication = frontMatter.publication;
@@ -149,9 +191,11 @@ export function renderArticleNotes(frontMatter: FrontMatter, profile: JournalPro
 export function renderMeta(frontMatter: FrontMatter, generator: string): Element[] {
   const meta = (name: string, content: string) => h("meta", { name, content });
   const tags = [meta("generator", generator)];
-  for (const author of frontMatter.authors) tags.push(meta("author", author.name), meta("dc.creator", author.name));
+  for (const author of frontMatter.authors)
+    tags.push(meta("author", author.name), meta("dc.creator", author.name));
   if (frontMatter.keywords?.length) tags.push(meta("keywords", frontMatter.keywords.join(", ")));
   tags.push(meta("dc.title", frontMatter.title));
-  if (frontMatter.publication?.doi) tags.push(meta("dc.identifier", `doi:${frontMatter.publication.doi}`));
+  if (frontMatter.publication?.doi)
+    tags.push(meta("dc.identifier", `doi:${frontMatter.publication.doi}`));
   return tags;
 }

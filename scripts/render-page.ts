@@ -2,7 +2,7 @@
  * The render stage: mdast → hast (remark-rehype), sanitised with the allow-list, placed with the
  * front matter parts into the journal's HTML template, and serialised with rehype-stringify.
  */
-import type { Root as HastRoot, RootContent as HastContent } from "hast";
+import type { RootContent as HastContent, Root as HastRoot } from "hast";
 import type { Root } from "mdast";
 import rehypeSanitize from "rehype-sanitize";
 import rehypeStringify from "rehype-stringify";
@@ -29,9 +29,14 @@ export interface PageOptions {
   banner?: string;
 }
 
-const toHast = unified().use(remarkRehype, { allowDangerousHtml: false }).use(rehypeSanitize, sanitizeSchema).freeze();
+const toHast = unified()
+  .use(remarkRehype, { allowDangerousHtml: false })
+  .use(rehypeSanitize, sanitizeSchema)
+  .freeze();
 const sanitizeOnly = unified().use(rehypeSanitize, sanitizeSchema).freeze();
-const stringifier = unified().use(rehypeStringify, { characterReferences: { useNamedReferences: false } }).freeze();
+const stringifier = unified()
+  .use(rehypeStringify, { characterReferences: { useNamedReferences: false } })
+  .freeze();
 
 function serialise(nodes: (HastContent | undefined)[]): string {
   const root: HastRoot = { type: "root", children: nodes.filter((node) => node !== undefined) };
@@ -40,7 +45,10 @@ function serialise(nodes: (HastContent | undefined)[]): string {
 
 /** Escape text for use inside a double-quoted CSS string in a `<style>` element. */
 export function cssString(value: string): string {
-  return value.replace(/[\\"<>\n\r]/g, (char) => `\\${char.charCodeAt(0).toString(16).toUpperCase()} `);
+  return value.replace(
+    /[\\"<>\n\r]/g,
+    (char) => `\\${char.charCodeAt(0).toString(16).toUpperCase()} `,
+  );
 }
 
 function escapeHtml(value: string): string {
@@ -58,9 +66,18 @@ export async function renderBodyHtml(tree: Root, file: VFile): Promise<string> {
 }
 
 /** Render the manuscript tree (after all transforms) into the final HTML page. */
-export async function renderPage(tree: Root, file: VFile, profile: JournalProfile, options: PageOptions): Promise<string> {
+export async function renderPage(
+  tree: Root,
+  file: VFile,
+  profile: JournalProfile,
+  options: PageOptions,
+): Promise<string> {
   const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
-  const references = renderReferences(file.data.references ?? [], file.data.referenceItems ?? new Map(), profile);
+  const references = renderReferences(
+    file.data.references ?? [],
+    file.data.referenceItems ?? new Map(),
+    profile,
+  );
   const referencesHtml = references
     ? stringifier.stringify(await sanitizeOnly.run({ type: "root", children: [references] }))
     : "";

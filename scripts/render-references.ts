@@ -6,10 +6,10 @@
 import type { Element, ElementContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { h } from "hastscript";
+import type { CslItem } from "./bibliography.ts";
 import { createReferenceFormatter } from "./bibliography.ts";
 import type { JournalProfile } from "./journal-profile.ts";
 import type { NumberedReference } from "./vfile-data.ts";
-import type { CslItem } from "./bibliography.ts";
 
 /** Render the numbered references as the journal's reference list. */
 export function renderReferences(
@@ -18,18 +18,28 @@ export function renderReferences(
   profile: JournalProfile,
 ): Element | undefined {
   if (references.length === 0) return undefined;
-  const formatter = createReferenceFormatter({ name: `casepress-${profile.id}`, xml: profile.cslXml });
-  const formatted = formatter.format(references.map((reference) => items.get(reference.key) ?? { id: reference.key }));
+  const formatter = createReferenceFormatter({
+    name: `casepress-${profile.id}`,
+    xml: profile.cslXml,
+  });
+  const formatted = formatter.format(
+    references.map((reference) => items.get(reference.key) ?? { id: reference.key }),
+  );
   return h("section.references", { id: "references" }, [
     h("h2", profile.labels.references),
     h(
       "ol",
       references.map((reference, index) => {
-        const entry = fromHtml(formatted[index] ?? "", { fragment: true }).children as ElementContent[];
+        const entry = fromHtml(formatted[index] ?? "", { fragment: true })
+          .children as ElementContent[];
         return h("li", { id: `ref-${reference.key}` }, [
           ...entry,
           { type: "text", value: " " },
-          h("a.backlink", { href: `#${reference.firstCitationId}`, ariaLabel: "Back to first citation" }, "↩"),
+          h(
+            "a.backlink",
+            { href: `#${reference.firstCitationId}`, ariaLabel: "Back to first citation" },
+            "↩",
+          ),
         ]);
       }),
     ),

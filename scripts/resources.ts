@@ -16,8 +16,13 @@ export type PathResolution =
   | { kind: "remote"; url: string };
 
 /** Resolve `reference` (as written, relative to the manuscript's folder) against `root`. */
-export function resolveManuscriptPath(reference: string, directory: string, root: string): PathResolution {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(reference) || reference.startsWith("//")) return { kind: "remote", url: reference };
+export function resolveManuscriptPath(
+  reference: string,
+  directory: string,
+  root: string,
+): PathResolution {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(reference) || reference.startsWith("//"))
+    return { kind: "remote", url: reference };
   let decoded = reference;
   try {
     decoded = decodeURIComponent(reference);
@@ -35,19 +40,39 @@ export type ResourceFailure =
   | { status: "outside"; absolutePath: string }
   | { status: "remote"; url: string }
   | { status: "missing"; absolutePath: string }
-  | { status: "unreadable" | "malformed"; absolutePath: string; detail: string; line?: number; column?: number };
+  | {
+      status: "unreadable" | "malformed";
+      absolutePath: string;
+      detail: string;
+      line?: number;
+      column?: number;
+    };
 
 /** An image's facts, read from its header. */
 export type ImageResource =
-  | { status: "ok"; absolutePath: string; format: string; width: number; height: number; density?: number }
+  | {
+      status: "ok";
+      absolutePath: string;
+      format: string;
+      width: number;
+      height: number;
+      density?: number;
+    }
   | ResourceFailure;
 
 /** A CSV table's rows (header first) with the source line of each row. */
-export type CsvResource = { status: "ok"; absolutePath: string; rows: string[][]; rowLines: number[] } | ResourceFailure;
+export type CsvResource =
+  | { status: "ok"; absolutePath: string; rows: string[][]; rowLines: number[] }
+  | ResourceFailure;
 
 /** A bibliography file's entries and its parse problems. */
 export type BibliographyResource = { reference: string } & (
-  | { status: "ok"; absolutePath: string; entries: BibliographyEntry[]; problems: BibliographyProblem[] }
+  | {
+      status: "ok";
+      absolutePath: string;
+      entries: BibliographyEntry[];
+      problems: BibliographyProblem[];
+    }
   | ResourceFailure
 );
 
@@ -80,7 +105,8 @@ export function collectFileRequests(tree: Root, frontMatter: FrontMatter): FileR
     }
   });
   return {
-    bibliographies: bibliography === undefined ? [] : Array.isArray(bibliography) ? bibliography : [bibliography],
+    bibliographies:
+      bibliography === undefined ? [] : Array.isArray(bibliography) ? bibliography : [bibliography],
     images: [...images],
     csv: [...csv],
   };

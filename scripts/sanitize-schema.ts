@@ -31,13 +31,28 @@ export const sanitizeSchema: Schema = {
     "*": [...(defaultSchema.attributes?.["*"] ?? []), "id", ...classes],
     // GitHub's schema limits link classes to footnote back-references; Casepress's own classes
     // (cross-reference, backlink) must pass, so that restriction is replaced.
-    a: [...(defaultSchema.attributes?.a ?? []).filter((entry) => !Array.isArray(entry)), ...classes, "ariaLabel"],
+    a: [
+      ...(defaultSchema.attributes?.a ?? []).filter((entry) => !Array.isArray(entry)),
+      ...classes,
+      "ariaLabel",
+    ],
     abbr: ["title"],
     figure: [...classes, "dataPanels"],
     img: [...(defaultSchema.attributes?.img ?? []), "alt", "width", "height", "loading"],
     sup: [...classes],
-    td: [...(defaultSchema.attributes?.td ?? []), "colSpan", "rowSpan", ["align", "left", "right", "center"]],
-    th: [...(defaultSchema.attributes?.th ?? []), "colSpan", "rowSpan", "scope", ["align", "left", "right", "center"]],
+    td: [
+      ...(defaultSchema.attributes?.td ?? []),
+      "colSpan",
+      "rowSpan",
+      ["align", "left", "right", "center"],
+    ],
+    th: [
+      ...(defaultSchema.attributes?.th ?? []),
+      "colSpan",
+      "rowSpan",
+      "scope",
+      ["align", "left", "right", "center"],
+    ],
   },
   protocols: {
     ...defaultSchema.protocols,

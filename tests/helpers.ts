@@ -1,5 +1,5 @@
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
-import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { VFile } from "vfile";
@@ -23,8 +23,14 @@ export interface CompileTestOptions {
 }
 
 /** Compile a manuscript file with the real pipeline; the root defaults to its folder. */
-export async function compileFile(path: string, options: CompileTestOptions = {}): Promise<CompiledManuscript> {
-  const file = await readManuscript(path, { root: options.root ?? dirname(path), cwd: dirname(path) });
+export async function compileFile(
+  path: string,
+  options: CompileTestOptions = {},
+): Promise<CompiledManuscript> {
+  const file = await readManuscript(path, {
+    root: options.root ?? dirname(path),
+    cwd: dirname(path),
+  });
   return compileManuscript(file, options.journal ? { journal: options.journal } : {});
 }
 
@@ -48,7 +54,16 @@ export async function compileMarkdown(
 
 /** Minimal valid front matter for inline tests; pass extra YAML lines to add keys. */
 export function frontMatter(...lines: string[]): string {
-  return ["---", "title: A test case", "authors:", "  - name: Ada Test", "    degrees: MD", ...lines, "---", ""].join("\n");
+  return [
+    "---",
+    "title: A test case",
+    "authors:",
+    "  - name: Ada Test",
+    "    degrees: MD",
+    ...lines,
+    "---",
+    "",
+  ].join("\n");
 }
 
 /** Messages as `line:column severity rule` lines, sorted, for comparing with expected files. */
@@ -67,7 +82,8 @@ export function messagesOf(file: VFile, ruleId: string) {
 
 /** Render a compiled manuscript's HTML page (as `build` would, without writing files). */
 export async function renderHtml(compiled: CompiledManuscript): Promise<string> {
-  if (!compiled.profile || !compiled.file.data.resources) throw new Error("the manuscript did not compile");
+  if (!compiled.profile || !compiled.file.data.resources)
+    throw new Error("the manuscript did not compile");
   rewriteAssetUrls(compiled.tree, compiled.file.data.resources, assetsDirectoryName("input"));
   return renderPage(compiled.tree, compiled.file, compiled.profile, {
     assetsDirectory: assetsDirectoryName("input"),

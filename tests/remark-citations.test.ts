@@ -13,7 +13,9 @@ function frontMatter(extra = ""): string {
 }
 
 describe("citation fixtures (input.md → expected.html)", () => {
-  const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>
+    entry.isDirectory(),
+  );
   for (const { name } of cases) {
     it(name, async () => {
       const compiled = await compileFile(join(fixtures, name, "input.md"), { root: fixtures });
@@ -25,9 +27,19 @@ describe("citation fixtures (input.md → expected.html)", () => {
 
 describe("numberRuns", () => {
   it("joins three or more consecutive numbers and keeps pairs apart", () => {
-    expect(numberRuns([19, 1, 3, 4, 5, 6, 7, 8])).toEqual([[1, 1], [3, 8], [19, 19]]);
-    expect(numberRuns([2, 1])).toEqual([[1, 1], [2, 2]]);
-    expect(numberRuns([4, 4, 5])).toEqual([[4, 4], [5, 5]]);
+    expect(numberRuns([19, 1, 3, 4, 5, 6, 7, 8])).toEqual([
+      [1, 1],
+      [3, 8],
+      [19, 19],
+    ]);
+    expect(numberRuns([2, 1])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(numberRuns([4, 4, 5])).toEqual([
+      [4, 4],
+      [5, 5],
+    ]);
   });
 });
 
@@ -44,14 +56,12 @@ Caption
 
 Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), then [@zizic1985].
 `;
-    const { file } = await compileMarkdown(markdown, { files: { "references.json": bibliography } });
-    expect(file.data.references?.map((reference) => `${reference.number}:${reference.key}`)).toEqual([
-      "1:chatterjee2006",
-      "2:walsh1995",
-      "3:r7",
-      "4:r8",
-      "5:zizic1985",
-    ]);
+    const { file } = await compileMarkdown(markdown, {
+      files: { "references.json": bibliography },
+    });
+    expect(
+      file.data.references?.map((reference) => `${reference.number}:${reference.key}`),
+    ).toEqual(["1:chatterjee2006", "2:walsh1995", "3:r7", "4:r8", "5:zizic1985"]);
   });
 
   it("reports an unknown key with a suggestion, at the citation", async () => {
@@ -74,22 +84,33 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("warns when a citation follows a number or unit", async () => {
-    const { file } = await compileMarkdown(`${frontMatter()}An ulcer of 10 cm[@chatterjee2006] and a word [@walsh1995].\n`, {
-      files: { "references.json": bibliography },
-    });
+    const { file } = await compileMarkdown(
+      `${frontMatter()}An ulcer of 10 cm[@chatterjee2006] and a word [@walsh1995].\n`,
+      {
+        files: { "references.json": bibliography },
+      },
+    );
     expect(messageLines(file).filter((line) => line.includes("citation-after-number"))).toEqual([
       "8:18 warning citation-after-number",
     ]);
   });
 
   it("reports `[@]` without a key", async () => {
-    const { file } = await compileMarkdown(`${frontMatter()}Text [@].\n`, { files: { "references.json": bibliography } });
-    expect(messageLines(file).filter((line) => line.includes("citation-key-empty"))).toEqual(["8:6 error citation-key-empty"]);
+    const { file } = await compileMarkdown(`${frontMatter()}Text [@].\n`, {
+      files: { "references.json": bibliography },
+    });
+    expect(messageLines(file).filter((line) => line.includes("citation-key-empty"))).toEqual([
+      "8:6 error citation-key-empty",
+    ]);
   });
 
   it("reports a missing bibliography at its front matter line", async () => {
-    const { file } = await compileMarkdown(`${frontMatter().replace("references.json", "nowhere.json")}Text [@a].\n`);
-    expect(messageLines(file).filter((line) => line.includes("bibliography-missing"))).toEqual(["5:15 error bibliography-missing"]);
+    const { file } = await compileMarkdown(
+      `${frontMatter().replace("references.json", "nowhere.json")}Text [@a].\n`,
+    );
+    expect(messageLines(file).filter((line) => line.includes("bibliography-missing"))).toEqual([
+      "5:15 error bibliography-missing",
+    ]);
   });
 
   it("never treats fig- or tbl- keys as citations", async () => {
@@ -100,9 +121,12 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("is idempotent: a second run changes nothing", async () => {
-    const compiled = await compileMarkdown(`${frontMatter()}Text [@chatterjee2006], and @walsh1995.\n`, {
-      files: { "references.json": bibliography },
-    });
+    const compiled = await compileMarkdown(
+      `${frontMatter()}Text [@chatterjee2006], and @walsh1995.\n`,
+      {
+        files: { "references.json": bibliography },
+      },
+    );
     const first = await renderBodyHtml(compiled.tree, compiled.file);
     const { resolveCitations } = await import("../scripts/remark-citations.ts");
     resolveCitations(compiled.tree, compiled.file);

@@ -9,13 +9,18 @@ describe("remarkValidateFrontMatter fixtures", () => {
   for (const name of readdirSync(fixtures).sort()) {
     const folder = join(fixtures, name);
     const expectedFile = join(folder, "expected-messages.txt");
-    it.skipIf(name === "yaml-syntax")(`${name}: reports exactly the expected front matter problems`, async () => {
-      const { file } = await compileFile(join(folder, "input.md"));
-      const frontMatterMessages = file.messages.filter((message) => message.source === "casepress-front-matter");
-      file.messages = frontMatterMessages;
-      const expected = (await readText(expectedFile)).split("\n").filter(Boolean);
-      expect(messageLines(file)).toEqual(expected);
-    });
+    it.skipIf(name === "yaml-syntax")(
+      `${name}: reports exactly the expected front matter problems`,
+      async () => {
+        const { file } = await compileFile(join(folder, "input.md"));
+        const frontMatterMessages = file.messages.filter(
+          (message) => message.source === "casepress-front-matter",
+        );
+        file.messages = frontMatterMessages;
+        const expected = (await readText(expectedFile)).split("\n").filter(Boolean);
+        expect(messageLines(file)).toEqual(expected);
+      },
+    );
   }
 });
 
@@ -23,9 +28,15 @@ describe("front matter messages", () => {
   it("suggests the closest known key for a typo", async () => {
     const { file } = await compileFile(join(fixtures, "unknown-keys", "input.md"));
     const reasons = file.messages.map((message) => message.reason);
-    expect(reasons).toContain("Unknown key `titel` in front matter; it is ignored. Did you mean `title`?");
-    expect(reasons).toContain("Unknown key `degree` in `authors.0`; it is ignored. Did you mean `degrees`?");
-    expect(reasons).toContain("Unknown key `volumne` in `publication`; it is ignored. Did you mean `volume`?");
+    expect(reasons).toContain(
+      "Unknown key `titel` in front matter; it is ignored. Did you mean `title`?",
+    );
+    expect(reasons).toContain(
+      "Unknown key `degree` in `authors.0`; it is ignored. Did you mean `degrees`?",
+    );
+    expect(reasons).toContain(
+      "Unknown key `volumne` in `publication`; it is ignored. Did you mean `volume`?",
+    );
   });
 
   it("keeps valid data when only unknown keys are wrong", async () => {

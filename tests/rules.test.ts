@@ -14,7 +14,9 @@ const sources = readdirSync(scriptsDirectory)
 
 describe("the rule registry", () => {
   it("matches the README's rule table row for row", () => {
-    const rows = [...readme.matchAll(/^\| `([a-z0-9-]+)` \| (error|warning|info) \| (.*) \|$/gm)].map((match) => [match[1], match[2]]);
+    const rows = [
+      ...readme.matchAll(/^\| `([a-z0-9-]+)` \| (error|warning|info) \| (.*) \|$/gm),
+    ].map((match) => [match[1], match[2]]);
     const registry = Object.entries(rules).map(([id, rule]) => [id, rule.severity]);
     expect(rows).toEqual(registry);
   });
@@ -25,7 +27,9 @@ describe("the rule registry", () => {
   });
 
   it("knows every rule id the code reports", () => {
-    const reported = [...sources.matchAll(/report\(\s*[\w.]+,\s*"([a-z0-9-]+)"/g)].map((match) => match[1]);
+    const reported = [...sources.matchAll(/report\(\s*[\w.]+,\s*"([a-z0-9-]+)"/g)].map(
+      (match) => match[1],
+    );
     const unknown = reported.filter((id) => id !== undefined && !Object.hasOwn(rules, id));
     expect(reported.length).toBeGreaterThan(10);
     expect(unknown).toEqual([]);
