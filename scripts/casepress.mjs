@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // The `casepress` command. It runs the bundle that `npm ci` builds (scripts/bundle.mjs) and,
 // when that is missing, the TypeScript sources through tsx.
-import { existsSync } from "node:fs";
+//
+// The bundle is one CommonJS file compiled through V8's code cache: the first run after a
+// (re)build saves the compiled code beside the bundle, and later runs skip parsing and
+// compiling 4 MB of JavaScript. A stale or foreign cache is rejected by V8 and rewritten.
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { Script, constants as vmConstants } from "node:vm";
 
 // A closed pipe (`casepress rules | head`) ends the run quietly instead of with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -13,11 +19,46 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/** Load the bundle at `path`, from the code cache when it fits; returns its exports. */
+function loadBundle(path) {
+  const cachePath = `${path}.v8-cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(path, "utf8")}\n})`;
+  const script = new Script(wrapper, {
+    filename: path,
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const module = { exports: {} };
+  const nodeRequire = createRequire(path);
+  // `./render-pdf.cjs` and other bundles beside this one load through the code cache too.
+  const bundleRequire = Object.assign((id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(join(dirname(path), id)) : nodeRequire(id)), nodeRequire);
+  script.runInThisContext()(module.exports, bundleRequire, module, path, dirname(path));
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // Written when the run ends, so the cache holds every function the run compiled.
+    process.once("beforeExit", () => {
+      try {
+        const temporary = `${cachePath}.${process.pid}.tmp`;
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cachePath);
+      } catch {
+        // A read-only install runs without the cache.
+      }
+    });
+  }
+  return module.exports;
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, "..", "node_modules", ".cache", "casepress", "cli.mjs");
+const bundle = join(here, "..", "node_modules", ".cache", "casepress", "cli.cjs");
 let cli;
 if (existsSync(bundle) && !process.env.CASEPRESS_FROM_SOURCE) {
-  cli = await import(pathToFileURL(bundle).href);
+  cli = loadBundle(bundle);
 } else {
   const { tsImport } = await import("tsx/esm/api");
   cli = await tsImport("./cli.ts", import.meta.url);

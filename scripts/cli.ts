@@ -63,6 +63,12 @@ function writeDiagnostics(files: readonly VFile[]): void {
   if (withMessages.length > 0) process.stderr.write(formatReport(withMessages, "text"));
 }
 
+/** Load the PDF side (puppeteer, pdf-lib) and launch the browser. */
+async function startPdfPrinter(): Promise<PdfPrinterResult> {
+  const { createPdfPrinter } = await import("./pdf-printer.ts");
+  return createPdfPrinter();
+}
+
 function progress(done: number, total: number): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
@@ -89,37 +95,42 @@ async function runBuild(args: string[]): Promise<number> {
   );
   if (unmatched.length > 0)
     fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
-  let printer: (PdfPrinter & { close(): Promise<void> }) | undefined;
   let environmentError = false;
-  if (formats.includes("pdf")) {
-    const { createPdfPrinter } = await import("./pdf-printer.ts");
-    const created = await createPdfPrinter();
-    if ("help" in created) {
-      process.stderr.write(`casepress: cannot write PDF: ${created.help}\n`);
-      environmentError = true;
-    } else {
-      printer = created;
-    }
-  }
+  // The browser starts now and boots on the other core while the manuscripts compile; the
+  // first `print` waits for it. Settled results are read once the builds are done.
+  const starting = formats.includes("pdf") ? startPdfPrinter() : undefined;
+  const printer: PdfPrinter | undefined = starting && {
+    async print(htmlPath, outDir, file) {
+      const created = await starting;
+      return "help" in created ? undefined : created.print(htmlPath, outDir, file);
+    },
+  };
+  const buildOptions = {
+    outDir: values.out ?? "dist",
+    formats,
+    ...(values.journal ? { journal: values.journal } : {}),
+    ...(values.root ? { root: values.root } : {}),
+    ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
+  };
   const results: BuildResult[] = [];
   try {
-    for (const path of files) {
-      results.push(
-        await buildManuscript(
-          path,
-          {
-            outDir: values.out ?? "dist",
-            formats,
-            ...(values.journal ? { journal: values.journal } : {}),
-            ...(values.root ? { root: values.root } : {}),
-            ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
-          },
-          printer,
-        ),
-      );
-    }
+    // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
+    // pages); results keep the order of `files`.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let index = next++; index < files.length; index = next++) {
+        results[index] = await buildManuscript(files[index] as string, buildOptions, printer);
+      }
+    };
+    await Promise.all(Array.from({ length: starting ? 3 : 1 }, worker));
   } finally {
-    await printer?.close();
+    const created = await starting?.catch((error: unknown) => ({ error }));
+    if (created && "close" in created) await created.close();
+    if (created && "help" in created) {
+      process.stderr.write(`casepress: cannot write PDF: ${created.help}\n`);
+      environmentError = true;
+    }
+    if (created && "error" in created) throw created.error;
   }
   writeDiagnostics(results.map((result) => result.file));
   for (const result of results)

@@ -79,7 +79,7 @@ export function formatText(report: JsonReport): string {
       );
       return [manuscript.path, ...lines].join("\n");
     });
-  return [...blocks, summaryLine(report)].join("\n\n") + "\n";
+  return `${[...blocks, summaryLine(report)].join("\n\n")}\n`;
 }
 
 function escapeData(value: string): string {
@@ -99,7 +99,7 @@ export function formatGithub(report: JsonReport): string {
         `::${command[m.severity]} file=${escapeProperty(m.file)},line=${m.line},col=${m.column},title=${escapeProperty(m.rule)}::${escapeData(m.message)}`,
     ),
   );
-  return [...lines, summaryLine(report)].join("\n") + "\n";
+  return `${[...lines, summaryLine(report)].join("\n")}\n`;
 }
 
 /** SARIF 2.1.0, for code-scanning dashboards. */

@@ -17,11 +17,13 @@ import type { JournalProfile } from "./journal-profile.ts";
 import { loadJournal } from "./load-journal.ts";
 import { loadResources } from "./load-resources.ts";
 import { parseManuscript } from "./parse-manuscript.ts";
+import { remarkAbbreviations } from "./remark-abbreviations.ts";
 import { remarkCitationSyntax } from "./remark-citation-syntax.ts";
 import { remarkCitations } from "./remark-citations.ts";
 import { remarkCrossReferences } from "./remark-cross-references.ts";
 import { remarkDirectiveText } from "./remark-directive-text.ts";
 import { remarkFigures } from "./remark-figures.ts";
+import { remarkJournalRules } from "./remark-journal-rules.ts";
 import { remarkNumberFloats } from "./remark-number-floats.ts";
 import { remarkSections } from "./remark-sections.ts";
 import { remarkTables } from "./remark-tables.ts";
@@ -44,6 +46,8 @@ const transforms = unified()
     remarkNumberFloats,
     remarkCrossReferences,
     remarkCitations,
+    remarkAbbreviations,
+    remarkJournalRules,
     remarkSections,
   ])
   .freeze();

@@ -2,14 +2,15 @@
  * Check abbreviations against the front matter's `abbreviations:` list and mark every use with
  * `<abbr title>`.
  *
- * The text is read once, in scopes: the running text (the sections in reading order, without
+ * The text is read in scopes: the running text (the sections in reading order, without
  * headings, figures and tables), each figure or table on its own (caption, legend, cells and
- * footnotes), and the title and headings. One tokenising pass turns each scope's blocks into
- * words; every lookup is a Map lookup, so the work is linear in the size of the manuscript.
- * The rules are listed in `rules.ts` (`abbreviation-*`) and explained in the journal README.
+ * footnotes), and the title and headings. One tokenising pass turns each block of text into
+ * words and every lookup is a Map lookup, so the work is linear in the size of the manuscript.
+ * The rules are the `abbreviation-*` ids in `rules.ts`; the journal README explains them.
  */
 import type { Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
 import type { ContainerDirective } from "mdast-util-directive";
+import type {} from "mdast-util-to-hast";
 import type { Point, Position } from "unist";
 import type { VFile } from "vfile";
 import {
@@ -58,6 +59,8 @@ interface Block {
   definesInline: boolean;
   /** Places a stretch of the block text in the source. */
   locate: (start: number, end: number) => Point | undefined;
+  /** The text node holding block offset `offset`. */
+  segmentAt: (offset: number) => Segment | undefined;
 }
 
 /** A word of a block. */
@@ -67,17 +70,16 @@ interface Word {
   end: number;
 }
 
-/** How an abbreviation use is written. */
+/** A long form as the text writes it next to its abbreviation. */
 interface Definition {
-  /** The long form as the text writes it. */
   longForm: string;
   /** Where the long form starts, in the block text. */
   start: number;
-  /** Whether it matches the list's long form (always true for unlisted abbreviations). */
+  /** Whether it matches the list's long form (true for unlisted abbreviations). */
   matches: boolean;
 }
 
-/** One appearance of an abbreviation (listed or not). */
+/** One appearance of an abbreviation, listed or not. */
 interface Use {
   token: string;
   key: string;
@@ -86,36 +88,50 @@ interface Use {
   end: number;
   /** Reading order across the whole manuscript. */
   order: number;
-  /** "long form (ABBR)". */
+  /** Written "long form (ABBR)". */
   definition?: Definition;
-  /** A footnote or legend entry "ABBR, long form": defines, does not use. */
+  /** A footnote or legend entry "ABBR, long form": it defines, it is not a use. */
   entry?: Definition;
+  /** Spelled out by the initials of the words right after it ("CREST syndrome, for calcinosis, …"). */
+  explained?: boolean;
 }
 
-/** A listed abbreviation. */
+/** A listed abbreviation and what the text does with it. */
 interface Listed {
   abbreviation: string;
   key: string;
   expansion: string;
+  /** The normalised words of the expansion. */
   words: string[];
   uses: Use[];
-  /** The long form written out in the running text (not as a definition). */
-  longForms: { block: Block; start: number; order: number }[];
+  /** The long form written out in running text, not as part of a definition. */
+  longForms: { block: Block; start: number; end: number; order: number }[];
 }
 
-/** The separator standing for inline content that is not text (citations, code, images). */
+/** Stands in the block text for inline content that is not text (citations, code, images). */
 const objectMark = "\uFFFC";
+/** Inline nodes whose content is not the author's running prose. */
+const opaque: ReadonlySet<string> = new Set(["citation", "crossReference"]);
+/** What may separate the words of a long form. */
 const gapInLongForm = /^[\s\-‐–'’/]*$/u;
+/** ", long form" after an abbreviation in a footnote entry, read from a given offset. */
+const entryPattern = /,\s+([^;.]+)/uy;
 
 function isFloat(node: RootContent): node is ContainerDirective {
   return node.type === "containerDirective" && (node.name === "figure" || node.name === "table");
 }
 
-/** Offsets → points in the manuscript source. */
+function hasClass(node: RootContent, name: string): boolean {
+  const className = (node.data as { hProperties?: { className?: unknown } } | undefined)
+    ?.hProperties?.className;
+  return Array.isArray(className) && className.includes(name);
+}
+
+/** Offsets to points in the manuscript source and back. */
 function sourceLocator(source: string) {
   const lineStarts = [0];
-  for (let index = source.indexOf("\n"); index !== -1; index = source.indexOf("\n", index + 1)) {
-    lineStarts.push(index + 1);
+  for (let at = source.indexOf("\n"); at !== -1; at = source.indexOf("\n", at + 1)) {
+    lineStarts.push(at + 1);
   }
   const pointAt = (offset: number): Point => {
     let low = 0;
@@ -133,7 +149,7 @@ function sourceLocator(source: string) {
 
 type Locator = ReturnType<typeof sourceLocator>;
 
-/** The source point of `local` in a text node, exact when the value matches the source. */
+/** The source point of offset `local` of a text node; exact when the value matches the source. */
 function pointInText(
   node: Text,
   local: number,
@@ -145,9 +161,11 @@ function pointInText(
   if (!start) return undefined;
   if (start.offset !== undefined) {
     const offset = start.offset + local;
-    if (source.slice(offset, offset + length) === node.value.slice(local, local + length))
+    if (source.slice(offset, offset + length) === node.value.slice(local, local + length)) {
       return locator.pointAt(offset);
+    }
   }
+  // Escapes or moved punctuation: count lines in the value instead.
   const before = node.value.slice(0, local);
   const lastBreak = before.lastIndexOf("\n");
   const lines = before.split("\n").length - 1;
@@ -157,66 +175,77 @@ function pointInText(
   };
 }
 
-/** Gather the blocks of the manuscript in reading order. */
-function collectBlocks(tree: Root, source: string, locator: Locator): Block[] {
-  const blocks: Block[] = [];
-  const textBlock = (parent: Parent, scope: Scope, definesInline: boolean): void => {
-    const segments: Segment[] = [];
-    let text = "";
-    const add = (node: PhrasingContent | RootContent, owner: Parent): void => {
-      if (node.type === "text") {
-        if (node.position) {
-          segments.push({ node, parent: owner, start: text.length });
-          text += node.value;
-        } else {
-          // Text without a source place is generated (narrative citation names).
-          text += objectMark;
-        }
-      } else if (node.type === "break") {
-        text += " ";
-      } else if ("children" in node && node.type !== "citation" && node.type !== "crossReference") {
-        for (const child of node.children) add(child as PhrasingContent, node);
+/** Turn a parent's phrasing content into one block of text. */
+function textBlock(
+  parent: Parent,
+  scope: Scope,
+  definesInline: boolean,
+  source: string,
+  locator: Locator,
+): Block {
+  const segments: Segment[] = [];
+  let text = "";
+  const add = (node: RootContent, owner: Parent): void => {
+    if (node.type === "text") {
+      if (node.position) {
+        segments.push({ node, parent: owner, start: text.length });
+        text += node.value;
       } else {
+        // Text without a source place was generated (labels, narrative citation names).
         text += objectMark;
       }
-    };
-    for (const child of parent.children) add(child as PhrasingContent, parent);
-    const locate = (start: number, end: number): Point | undefined => {
-      let low = 0;
-      let high = segments.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >> 1;
-        if ((segments[middle]?.start ?? 0) <= start) low = middle;
-        else high = middle - 1;
-      }
-      const segment = segments[low];
-      if (!segment) return undefined;
-      return pointInText(segment.node, start - segment.start, end - start, source, locator);
-    };
-    blocks.push({ scope, text, segments, definesInline, locate });
+    } else if (node.type === "break") {
+      text += " ";
+    } else if ("children" in node && !opaque.has(node.type)) {
+      for (const child of node.children) add(child, node);
+    } else {
+      text += objectMark;
+    }
   };
-  const walk = (parent: Parent, scope: Scope, inFloat: boolean): void => {
+  for (const child of parent.children) add(child as PhrasingContent, parent);
+  const segmentAt = (offset: number): Segment | undefined => {
+    let low = 0;
+    let high = segments.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((segments[middle]?.start ?? 0) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return segments[low];
+  };
+  const locate = (start: number, end: number): Point | undefined => {
+    const segment = segmentAt(start);
+    return segment && pointInText(segment.node, start - segment.start, end - start, source, locator);
+  };
+  return { scope, text, segments, definesInline, locate, segmentAt };
+}
+
+/** The blocks of the manuscript body in reading order, each with its scope. */
+function collectBlocks(tree: Root, source: string, locator: Locator): Block[] {
+  const blocks: Block[] = [];
+  const walk = (parent: Parent, scope: Scope, footnotes: boolean): void => {
     let afterTable = false;
     for (const child of parent.children) {
       if (child.type === "yaml" || child.type === "code" || child.type === "html") continue;
       if (child.type === "heading") {
-        textBlock(child, { kind: "heading" }, false);
-      } else if (!inFloat && isFloat(child)) {
+        blocks.push(textBlock(child, { kind: "heading" }, false, source, locator));
+      } else if (scope.kind !== "float" && isFloat(child)) {
         const floatScope: Scope = {
           kind: "float",
           floatId: child.attributes?.id ?? `${child.name}@${child.position?.start.line ?? 0}`,
           floatKind: child.name === "figure" ? "figure" : "table",
         };
-        walk(child, floatScope, true);
+        walk(child, floatScope, false);
       } else if (child.type === "paragraph") {
-        const legend = inFloat && (scope.floatKind === "figure" || afterTable);
-        textBlock(child, scope, legend);
+        const legend =
+          scope.kind === "float" && (scope.floatKind === "figure" || footnotes || afterTable);
+        blocks.push(textBlock(child, scope, legend, source, locator));
       } else if (child.type === "tableCell") {
-        textBlock(child, scope, false);
+        blocks.push(textBlock(child, scope, false, source, locator));
       } else if ("children" in child) {
-        walk(child, scope, inFloat);
+        walk(child, scope, footnotes || hasClass(child, "table-footnotes"));
       }
-      if (inFloat && child.type === "table") afterTable = true;
+      if (scope.kind === "float" && child.type === "table") afterTable = true;
     }
   };
   walk(tree, { kind: "running" }, false);
@@ -230,31 +259,41 @@ function frontMatterBlock(
   source: string,
   locator: Locator,
 ): Block {
-  const from = place ? locator.offsetOf(place.start) : -1;
-  const to = place ? locator.offsetOf(place.end) : -1;
+  const from = place ? locator.offsetOf(place.start) : 0;
+  const to = place ? locator.offsetOf(place.end) : 0;
   const locate = (start: number, end: number): Point | undefined => {
     if (!place) return undefined;
-    const token = value.slice(start, end);
-    const pattern = new RegExp(
-      `(?<![\\p{L}\\p{N}])${token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`,
-      "u",
+    const token = value.slice(start, end).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const found = new RegExp(`(?<![\\p{L}\\p{N}])${token}(?![\\p{L}\\p{N}])`, "u").exec(
+      source.slice(from, to),
     );
-    const found = pattern.exec(source.slice(from, to));
     return found ? locator.pointAt(from + found.index) : place.start;
   };
-  return { scope: { kind: "title" }, text: value, segments: [], definesInline: false, locate };
+  return {
+    scope: { kind: "title" },
+    text: value,
+    segments: [],
+    definesInline: false,
+    locate,
+    segmentAt: () => undefined,
+  };
 }
 
 /** The label of a float in messages: "Table I", else its id. */
 function floatName(file: VFile, scope: Scope): string {
   const label = scope.floatId ? file.data.floats?.get(scope.floatId)?.label : undefined;
-  if (label) return label;
-  return `the ${scope.floatKind ?? "float"} \`${scope.floatId ?? "?"}\``;
+  return label ?? `the ${scope.floatKind ?? "float"} \`${scope.floatId ?? "?"}\``;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
 }
 
 /** Options for `checkAbbreviations`. */
 export interface AbbreviationOptions {
-  /** Add `<abbr title>` to each use of a listed abbreviation (default true). */
+  /** Render each use of a listed abbreviation as `<abbr title>` (default true). */
   markUses?: boolean;
 }
 
@@ -276,6 +315,7 @@ export function checkAbbreviations(
   ]);
   const minUses = profile?.abbreviations["min-uses"] ?? 0;
 
+  // The list, by key (plural-free), by first part (for "IL-6") and by first long-form word.
   const listed = new Map<string, Listed>();
   const multiPart = new Map<string, string[]>();
   const longFormStarts = new Map<string, Listed[]>();
@@ -291,39 +331,33 @@ export function checkAbbreviations(
     };
     listed.set(key, entry);
     const parts = abbreviation.match(wordPattern) ?? [];
-    if (parts.length > 1 || parts[0] !== abbreviation) {
-      const first = parts[0];
-      if (first) multiPart.set(first, [...(multiPart.get(first) ?? []), abbreviation]);
+    if (parts.length !== 1 || parts[0] !== abbreviation) {
+      if (parts[0]) push(multiPart, parts[0], abbreviation);
       listed.set(abbreviation, entry);
     }
-    const firstWord = entry.words[0];
-    if (firstWord) longFormStarts.set(firstWord, [...(longFormStarts.get(firstWord) ?? []), entry]);
+    if (entry.words[0]) push(longFormStarts, entry.words[0], entry);
   }
 
   const blocks = collectBlocks(tree, source, locator);
-  if (frontMatter?.title)
-    blocks.unshift(
-      frontMatterBlock(frontMatter.title, locateFrontMatter(["title"]), source, locator),
-    );
-  const shortTitle = frontMatter?.["short-title"];
-  if (shortTitle)
-    blocks.unshift(
-      frontMatterBlock(shortTitle, locateFrontMatter(["short-title"]), source, locator),
-    );
+  for (const key of ["short-title", "title"] as const) {
+    const value = frontMatter?.[key];
+    if (value) blocks.unshift(frontMatterBlock(value, locateFrontMatter([key]), source, locator));
+  }
 
   const unlisted = new Map<string, Use[]>();
   let order = 0;
-
   for (const block of blocks) {
     const text = block.text;
     const words: Word[] = [];
-    for (const match of text.matchAll(wordPattern))
+    for (const match of text.matchAll(wordPattern)) {
       words.push({ value: match[0], start: match.index, end: match.index + match[0].length });
-    const upperOnly =
-      (block.scope.kind === "heading" || block.scope.kind === "title") && !/\p{Ll}/u.test(text);
+    }
+    const titleLike = block.scope.kind === "heading" || block.scope.kind === "title";
+    // A heading in capitals ("CASE REPORT") is not full of abbreviations.
+    const upperOnly = titleLike && !/\p{Ll}/u.test(text);
     const running = block.scope.kind === "running";
-    let skipUntil = -1;
 
+    /** The words right before "(" at word `index`, back to punctuation, at most `limit`. */
     const wordsBefore = (index: number, limit: number): Word[] => {
       const found: Word[] = [];
       for (let at = index - 1; at >= 0 && found.length < limit; at--) {
@@ -336,6 +370,7 @@ export function checkAbbreviations(
       }
       return found;
     };
+    /** The words after word `index`, up to the end of the clause, at most `limit`. */
     const wordsAfter = (index: number, limit: number): string[] => {
       const found: string[] = [];
       for (let at = index + 1; at < words.length && found.length < limit; at++) {
@@ -348,15 +383,16 @@ export function checkAbbreviations(
       return found;
     };
 
+    let skipUntil = -1;
     for (const [index, word] of words.entries()) {
       order++;
       if (word.start < skipUntil) continue;
-      // The long form written out in running text.
+
+      // A listed long form written out in running text.
       if (running) {
         for (const candidate of longFormStarts.get(normaliseWord(word.value)) ?? []) {
-          const last = index + candidate.words.length - 1;
-          const end = words[last];
-          if (!end) continue;
+          const last = words[index + candidate.words.length - 1];
+          if (!last) continue;
           let same = true;
           for (let offset = 1; offset < candidate.words.length && same; offset++) {
             const current = words[index + offset];
@@ -368,123 +404,97 @@ export function checkAbbreviations(
               normaliseWord(current.value) === candidate.words[offset];
           }
           if (!same) continue;
-          const following = words[last + 1];
-          const isDefinition =
+          const following = words[index + candidate.words.length];
+          const defines =
             following !== undefined &&
-            /^\s*\($/.test(text.slice(end.end, following.start)) &&
+            /^\s*\($/.test(text.slice(last.end, following.start)) &&
             abbreviationKey(following.value) === candidate.key;
-          if (!isDefinition) candidate.longForms.push({ block, start: word.start, order });
+          if (!defines) candidate.longForms.push({ block, start: word.start, end: last.end, order });
         }
       }
 
       let token = word.value;
       let end = word.end;
       for (const full of multiPart.get(token) ?? []) {
-        if (
-          text.startsWith(full, word.start) &&
-          !/[\p{L}\p{N}]/u.test(text.charAt(word.start + full.length))
-        ) {
+        const boundary = text.charAt(word.start + full.length);
+        if (text.startsWith(full, word.start) && !/[\p{L}\p{N}]/u.test(boundary)) {
           token = full;
           end = word.start + full.length;
           skipUntil = end;
           break;
         }
       }
-      const key = listed.has(token) && token !== word.value ? token : abbreviationKey(token);
+      const key = token !== word.value ? token : abbreviationKey(token);
       const entry = listed.get(key);
       if (!entry) {
-        if (ignored.has(token) || ignored.has(key) || !isAbbreviationLike(token) || upperOnly)
-          continue;
-        if (intrinsicSkip(token)) continue;
+        if (ignored.has(token) || ignored.has(key) || upperOnly) continue;
+        if (!isAbbreviationLike(token) || intrinsicSkip(token)) continue;
         const previous = words[index - 1];
         const gapBefore = previous ? text.slice(previous.end, word.start) : "";
-        const previousWord = previous?.value.toLowerCase() ?? "";
+        const previousValue = previous?.value ?? "";
+        const previousWord = previousValue.toLowerCase();
+        // "stage IV", not intravenous.
         if (token === "IV" && numeralLabels.has(previousWord)) continue;
-        if (
-          degreeSymbols.has(token) &&
-          /^,\s*$/.test(gapBefore) &&
-          /^(?:\p{Lu}\p{Ll}|[A-Z][A-Za-z]*$)/u.test(previous?.value ?? "")
-        )
-          continue;
-        if (
-          /^(?:hemoglobin|haemoglobin|hb)$/.test(previousWord) &&
-          /^[\s-]$/.test(gapBefore) &&
-          /^\p{Lu}{1,3}$/u.test(token)
-        )
-          continue;
+        // "Jane Roe, MD, PhD".
+        const afterName = /^\p{Lu}\p{Ll}/u.test(previousValue) || degreeSymbols.has(previousValue);
+        if (degreeSymbols.has(token) && /^,\s*$/.test(gapBefore) && afterName) continue;
+        // Hemoglobin variants are nomenclature: "hemoglobin SC", "Hb SS".
+        const hemoglobin = /^(?:hemoglobin|haemoglobin|hb)$/.test(previousWord);
+        if (hemoglobin && /^[\s-]$/.test(gapBefore) && /^\p{Lu}{1,3}$/u.test(token)) continue;
       }
 
       const use: Use = { token, key, block, start: word.start, end, order };
-      const letters = entry ? entry.key : key;
-      // "ABBR, long form" in a table footnote or figure legend.
+      const letters = entry?.key ?? key;
+
+      // "ABBR, long form" in a table footnote or a figure legend.
       if (block.definesInline) {
-        const before = text.slice(0, word.start);
-        const after = /^,\s+([^;.]+)/u.exec(text.slice(end));
-        if (after?.[1] && (before.trim() === "" || /[;.]\s*$/.test(before))) {
-          const longForm = after[1].trim();
+        const previous = words[index - 1];
+        const before = previous ? text.slice(previous.end, word.start) : text.slice(0, word.start);
+        entryPattern.lastIndex = end;
+        const after = entryPattern.exec(text);
+        const startsSegment = previous ? /[;.]\s*$/.test(before) : before.trim() === "";
+        const longForm = after?.[1]?.trim();
+        if (after && longForm && startsSegment) {
           const longWords = longForm.match(wordPattern) ?? [];
-          if (
-            findLongFormStart(longWords, letters) !== undefined ||
-            (entry && sameLongForm(longForm, entry.expansion))
-          ) {
-            use.entry = {
-              longForm,
-              start: end + after[0].indexOf(after[1]),
-              matches: entry ? sameLongForm(longForm, entry.expansion) : true,
-            };
+          const matches = entry ? sameLongForm(longForm, entry.expansion) : true;
+          if (matches || findLongFormStart(longWords, letters) !== undefined) {
+            use.entry = { longForm, start: end + after[0].indexOf(longForm), matches };
           }
         }
       }
+
       // "long form (ABBR)".
       if (!use.entry && text.charAt(word.start - 1) === "(" && text.charAt(end) === ")") {
-        const limit = Math.max(longFormWindow(letters), (entry?.words.length ?? 0) + 2);
-        const before = wordsBefore(index, limit);
         const listedWords = entry?.words ?? [];
+        const before = wordsBefore(index, Math.max(longFormWindow(letters), listedWords.length + 2));
         const tail = before.slice(-listedWords.length);
-        if (
-          entry &&
+        const exact =
+          entry !== undefined &&
           listedWords.length > 0 &&
           tail.length === listedWords.length &&
-          tail.every((w, i) => normaliseWord(w.value) === listedWords[i])
-        ) {
-          const first = tail[0] as Word;
+          tail.every((w, i) => normaliseWord(w.value) === listedWords[i]);
+        const start = findLongFormStart(
+          before.map((w) => w.value),
+          letters,
+        );
+        // Without matching letters it is a parenthetical use ("Yes (aCL)"), not a definition.
+        const first = exact ? tail[0] : start !== undefined ? before[start] : undefined;
+        if (first) {
           use.definition = {
             longForm: text.slice(first.start, word.start - 1).trim(),
             start: first.start,
-            matches: true,
+            matches: exact || !entry,
           };
-        } else {
-          const start = findLongFormStart(
-            before.map((w) => w.value),
-            letters,
-          );
-          const shown =
-            start !== undefined
-              ? before.slice(start)
-              : entry
-                ? before.slice(-Math.max(1, listedWords.length))
-                : [];
-          const first = shown[0];
-          if (first)
-            use.definition = {
-              longForm: text.slice(first.start, word.start - 1).trim(),
-              start: first.start,
-              matches: !entry,
-            };
         }
       }
+
       if (entry) {
         entry.uses.push(use);
       } else {
-        // An unlisted name spelled out right after its single use ("CREST syndrome, for …").
-        if (
-          !use.definition &&
-          !use.entry &&
-          isExplainedAfter(wordsAfter(index, 3 + letters.length * 3), letters)
-        ) {
-          (use as Use & { explained?: boolean }).explained = true;
+        if (!use.definition && !use.entry) {
+          use.explained = isExplainedAfter(wordsAfter(index, 3 + letters.length * 3), letters);
         }
-        unlisted.set(key, [...(unlisted.get(key) ?? []), use]);
+        push(unlisted, key, use);
       }
     }
   }
@@ -492,9 +502,10 @@ export function checkAbbreviations(
   const place = (use: Use): Point | undefined => use.block.locate(use.start, use.end);
   const entryPlace = (entry: Listed): Position | undefined =>
     locateFrontMatter(["abbreviations", entry.abbreviation]);
-  const expected = (entry: Listed) => `“${entry.expansion} (${entry.abbreviation})”`;
+  const definitionText = (entry: Listed) => `“${entry.expansion} (${entry.abbreviation})”`;
   const lineOf = (use: Use) => place(use)?.line ?? "?";
-  const listedNames = [...new Set([...listed.values()].map((entry) => entry.abbreviation))];
+  const listedNames = Object.keys(list);
+  const where = (use: Use) => (use.block.scope.kind === "title" ? "the title" : "a heading");
 
   for (const entry of new Set(listed.values())) {
     const uses = entry.uses.filter((use) => !use.entry);
@@ -508,13 +519,15 @@ export function checkAbbreviations(
       continue;
     }
     if (minUses > 0 && uses.length < minUses) {
+      const times = uses.length === 1 ? "once" : `${uses.length} times`;
       report(
         file,
         "abbreviation-few-uses",
-        `Abbreviation \`${entry.abbreviation}\` is used ${uses.length === 1 ? "once" : `${uses.length} times`}, fewer than the journal's minimum of ${minUses}; consider writing “${entry.expansion}” instead.`,
+        `Abbreviation \`${entry.abbreviation}\` is used ${times}, fewer than the journal's minimum of ${minUses}; consider writing “${entry.expansion}” instead and removing it from the list.`,
         entryPlace(entry),
       );
     }
+
     const runningUses = uses.filter((use) => use.block.scope.kind === "running");
     const definitions = runningUses.filter((use) => use.definition);
     const first = runningUses[0];
@@ -523,95 +536,99 @@ export function checkAbbreviations(
       report(
         file,
         "abbreviation-first-use-undefined",
-        `Unexpected first use of \`${first.token}\` without its long form, expected ${expected(entry)} where the text first uses it.`,
+        `Unexpected first use of \`${first.token}\` without its long form, expected ${definitionText(entry)} where the text first uses it.`,
         place(first),
       );
     } else if (first && definition && first !== definition) {
       report(
         file,
         "abbreviation-used-before-definition",
-        `Unexpected use of \`${first.token}\` before its definition on line ${lineOf(definition)}, expected ${expected(entry)} here, at its first use.`,
+        `Unexpected \`${first.token}\` before its definition on line ${lineOf(definition)}, expected ${definitionText(entry)} here, at its first use in the text.`,
         place(first),
       );
     }
-    for (const use of [...uses, ...entry.uses.filter((use) => use.entry)]) {
+
+    for (const use of entry.uses) {
       const written = use.definition ?? use.entry;
-      if (written && !written.matches) {
-        report(
-          file,
-          "abbreviation-expansion-mismatch",
-          `Unexpected long form “${written.longForm}” for \`${entry.abbreviation}\`, expected “${entry.expansion}” as in \`abbreviations:\`; make them agree.`,
-          use.block.locate(written.start, written.start + written.longForm.length),
-        );
-      }
+      if (!written || written.matches) continue;
+      report(
+        file,
+        "abbreviation-expansion-mismatch",
+        `Unexpected long form “${written.longForm}” for \`${entry.abbreviation}\`, expected “${entry.expansion}” as in \`abbreviations:\`; make them agree.`,
+        use.block.locate(written.start, written.start + written.longForm.length),
+      );
     }
+
     if (definition) {
       for (const again of definitions.slice(1)) {
         report(
           file,
           "abbreviation-long-form-repeated",
-          `Unexpected second definition of \`${entry.abbreviation}\`, already defined on line ${lineOf(definition)}; expected \`${again.token}\` alone.`,
+          `Unexpected second definition of \`${entry.abbreviation}\` (first on line ${lineOf(definition)}), expected \`${again.token}\` alone.`,
           place(again),
         );
       }
       for (const written of entry.longForms) {
         if (written.order <= definition.order) continue;
-        const end = written.start + entry.expansion.length;
         report(
           file,
           "abbreviation-long-form-repeated",
-          `Unexpected long form “${written.block.text.slice(written.start, end)}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
-          written.block.locate(written.start, end),
+          `Unexpected long form “${written.block.text.slice(written.start, written.end)}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
+          written.block.locate(written.start, written.end),
         );
       }
     }
+
+    // Only in tables or legends: each of them must expand it.
     if (runningUses.length === 0) {
       const expandedIn = new Set(
-        entry.uses
-          .filter((use) => use.entry || use.definition)
-          .map((use) => use.block.scope.floatId),
+        entry.uses.filter((use) => use.entry || use.definition).map((use) => use.block.scope.floatId),
       );
-      const reported = new Set<string>();
+      const checked = new Set<string>();
       for (const use of uses) {
         const id = use.block.scope.floatId;
-        if (use.block.scope.kind !== "float" || id === undefined || reported.has(id)) continue;
-        reported.add(id);
-        if (expandedIn.has(id) || file.data.floatAbbreviations?.get(id)?.has(entry.abbreviation))
+        if (use.block.scope.kind !== "float" || id === undefined || checked.has(id)) continue;
+        checked.add(id);
+        const recorded = file.data.floatAbbreviations?.get(id);
+        if (expandedIn.has(id) || recorded?.has(entry.abbreviation) || recorded?.has(use.token)) {
           continue;
-        const where = use.block.scope.floatKind === "figure" ? "legend" : "footnote";
+        }
+        const kind = use.block.scope.floatKind ?? "table";
         report(
           file,
           "abbreviation-float-undefined",
-          `Unexpected \`${use.token}\` in ${floatName(file, use.block.scope)} without its long form: it is not used in the text, so expected “${entry.abbreviation}, ${entry.expansion}” in the ${use.block.scope.floatKind ?? "table"}'s ${where}.`,
+          `Unexpected \`${use.token}\` in ${floatName(file, use.block.scope)} without its long form: the text never uses it, so expected “${entry.abbreviation}, ${entry.expansion}” in the ${kind}'s ${kind === "figure" ? "legend" : "footnote"}.`,
           place(use),
         );
       }
     }
+
     for (const use of uses) {
       if (use.block.scope.kind !== "heading" && use.block.scope.kind !== "title") continue;
       report(
         file,
         "abbreviation-in-heading",
-        `Unexpected abbreviation \`${use.token}\` in ${use.block.scope.kind === "title" ? "the title" : "a heading"}, expected the long form “${entry.expansion}”.`,
+        `Unexpected abbreviation \`${use.token}\` in ${where(use)}, expected the long form “${entry.expansion}”.`,
         place(use),
       );
     }
   }
 
   for (const [key, uses] of unlisted) {
-    const inText = uses.filter(
-      (use) => use.block.scope.kind !== "heading" && use.block.scope.kind !== "title",
-    );
+    const inText: Use[] = [];
     for (const use of uses) {
-      if (use.block.scope.kind !== "heading" && use.block.scope.kind !== "title") continue;
-      report(
-        file,
-        "abbreviation-in-heading",
-        `Unexpected abbreviation \`${use.token}\` in ${use.block.scope.kind === "title" ? "the title" : "a heading"}, expected a long form; \`${use.token}\` is not in \`abbreviations:\` either.`,
-        place(use),
-      );
+      if (use.block.scope.kind === "heading" || use.block.scope.kind === "title") {
+        report(
+          file,
+          "abbreviation-in-heading",
+          `Unexpected abbreviation \`${use.token}\` in ${where(use)}, expected a long form (\`${use.token}\` is not in \`abbreviations:\` either).`,
+          place(use),
+        );
+      } else {
+        inText.push(use);
+      }
     }
-    const defined = inText.find((use) => (use.definition ?? use.entry) !== undefined);
+    const defined = inText.find((use) => use.definition ?? use.entry);
     const written = defined?.definition ?? defined?.entry;
     if (defined && written) {
       report(
@@ -623,26 +640,25 @@ export function checkAbbreviations(
       continue;
     }
     const first = inText[0];
-    if (!first) continue;
-    if (inText.length === 1 && (first as Use & { explained?: boolean }).explained) continue;
+    if (!first || (inText.length === 1 && first.explained)) continue;
+    const times = inText.length === 1 ? "once" : `${inText.length} times`;
     report(
       file,
       "abbreviation-unlisted",
-      `Unexpected abbreviation \`${first.token}\` (used ${inText.length === 1 ? "once" : `${inText.length} times`}) that \`abbreviations:\` does not list; add it with its long form, or to \`abbreviations-ignore:\` if it needs none.${didYouMean(key, listedNames)}`,
+      `Unexpected abbreviation \`${first.token}\` (used ${times}) that \`abbreviations:\` does not list; add it with its long form, or to \`abbreviations-ignore:\` if it needs none.${didYouMean(key, listedNames)}`,
       place(first),
     );
   }
 
-  const entries = Object.keys(list);
   const sorted = sortedAbbreviations(list).map(([abbreviation]) => abbreviation);
-  const misplaced = entries.findIndex((abbreviation, index) => sorted[index] !== abbreviation);
-  if (misplaced !== -1) {
-    const abbreviation = entries[misplaced] ?? "";
+  const misplaced = listedNames.findIndex((abbreviation, index) => sorted[index] !== abbreviation);
+  const unsorted = listedNames[misplaced];
+  if (unsorted !== undefined) {
     report(
       file,
       "abbreviation-list-unsorted",
-      `Unexpected \`${abbreviation}\` at position ${misplaced + 1} of \`abbreviations:\`, expected the list sorted alphabetically ignoring case (${sorted.join(", ")}). The “Abbreviations used” box is sorted anyway.`,
-      locateFrontMatter(["abbreviations", abbreviation]),
+      `Unexpected \`${unsorted}\` at position ${misplaced + 1} of \`abbreviations:\`, expected the list sorted alphabetically ignoring case (${sorted.join(", ")}). The “Abbreviations used” box is sorted anyway.`,
+      locateFrontMatter(["abbreviations", unsorted]),
     );
   }
 
@@ -651,21 +667,22 @@ export function checkAbbreviations(
 
 /** Split text nodes so each use of a listed abbreviation renders as `<abbr title>`. */
 function markUses(listed: Map<string, Listed>, source: string, locator: Locator): void {
-  const byParent = new Map<Parent, Map<Text, { from: number; to: number; title: string }[]>>();
+  type Cut = { from: number; to: number; title: string };
+  const byParent = new Map<Parent, Map<Text, Cut[]>>();
   for (const entry of new Set(listed.values())) {
     for (const use of entry.uses) {
-      const segments = use.block.segments;
-      const segment = segments.findLast((candidate) => candidate.start <= use.start);
+      const segment = use.block.segmentAt(use.start);
+      // Already marked (a second run), or not inside one text node.
       if (!segment || segment.node.data?.hName) continue;
       const from = use.start - segment.start;
       const to = use.end - segment.start;
-      if (to > segment.node.value.length) continue;
+      if (from < 0 || to > segment.node.value.length) continue;
       let nodes = byParent.get(segment.parent);
-      if (!nodes) byParent.set(segment.parent, (nodes = new Map()));
-      nodes.set(segment.node, [
-        ...(nodes.get(segment.node) ?? []),
-        { from, to, title: entry.expansion },
-      ]);
+      if (!nodes) {
+        nodes = new Map();
+        byParent.set(segment.parent, nodes);
+      }
+      push(nodes, segment.node, { from, to, title: entry.expansion });
     }
   }
   for (const [parent, nodes] of byParent) {
@@ -676,7 +693,6 @@ function markUses(listed: Map<string, Listed>, source: string, locator: Locator)
         children.push(child);
         continue;
       }
-      cuts.sort((a, b) => a.from - b.from);
       const piece = (from: number, to: number, title?: string): Text => {
         const node: Text = { type: "text", value: child.value.slice(from, to) };
         const start = pointInText(child, from, to - from, source, locator);
@@ -686,7 +702,7 @@ function markUses(listed: Map<string, Listed>, source: string, locator: Locator)
         return node;
       };
       let last = 0;
-      for (const cut of cuts) {
+      for (const cut of cuts.sort((a, b) => a.from - b.from)) {
         if (cut.from < last) continue;
         if (cut.from > last) children.push(piece(last, cut.from));
         children.push(piece(cut.from, cut.to, cut.title));

@@ -40,7 +40,7 @@ function canonicalFormat(format: string): string {
   return lower === "jpg" ? "jpeg" : lower === "tif" ? "tiff" : lower;
 }
 
-/** How many images share a row of the figure's grid: 1, then 2 up to 4 images, then 3. */
+/** How many images share a row of the figure's grid: 1, 2 for up to 4 images, 3 for up to 9. */
 export function gridColumns(images: number): number {
   return Math.max(1, Math.ceil(Math.sqrt(images)));
 }

@@ -55,11 +55,8 @@ export function isFloatNode(node: Nodes): node is FloatNode {
 /** The float's id when it has one with the right prefix (`fig-…`, `tbl-…`). */
 export function floatId(node: FloatNode): string | undefined {
   const id = node.attributes?.id;
-  return id &&
-    id.startsWith(floatIdPrefix[node.name]) &&
-    id.length > floatIdPrefix[node.name].length
-    ? id
-    : undefined;
+  const prefix = floatIdPrefix[node.name];
+  return id?.startsWith(prefix) && id.length > prefix.length ? id : undefined;
 }
 
 /** An empty caption label (`<b class="figure-label">`); `remarkNumberFloats` writes its text. */

@@ -58,7 +58,7 @@ export interface PdfResult {
 
 /** Durations of one render's phases, in ms. */
 export interface PdfTimings {
-  /** Waiting for a free page (only when more jobs than `concurrency` run at once). */
+  /** Waiting for a free page, or opening one (the first jobs of a renderer). */
   queueMs: number;
   /** `page.goto` until the load event, plus waiting for web fonts. */
   loadMs: number;
@@ -164,7 +164,10 @@ function exists(path: string): boolean {
   }
 }
 
-/** Decide one request: `null` to let it load, or the reason to refuse it. */
+/**
+ * Decide one request: `null` to let it load, or the reason to refuse it.
+ * `file:` URLs must resolve (through symlinks and `..`) inside `allowedDir`.
+ */
 export function requestVerdict(url: string, allowedDir: string): string | null {
   if (url.startsWith("data:")) return null;
   let parsed: URL;
@@ -181,7 +184,8 @@ export function requestVerdict(url: string, allowedDir: string): string | null {
       return "not a local file path";
     }
     const real = realPathLoose(path);
-    if (!isInside(allowedDir, real)) return `outside the output folder ${allowedDir}`;
+    if (!isInside(realPathLoose(allowedDir), real))
+      return `outside the output folder ${allowedDir}`;
     if (!exists(real)) return "file not found";
     return null;
   }
@@ -207,9 +211,11 @@ const MEASURE_SCRIPT = `(() => {
 /**
  * Start a browser and return a renderer that reuses it.
  *
- * Measured on the 2-core build machine with the 4-page sample: launch about
- * 0.6 s; one document about 0.5 s; two documents in parallel finish sooner
- * than two in a row, so the default concurrency is 2.
+ * Measured on the 2-core build machine (shared, so noisy) with the 4-page
+ * sample: launch 0.3–0.9 s; the first document about 1.2 s (cold caches);
+ * then one at a time 370–500 ms per document (load and fonts ~160 ms,
+ * page.pdf 130–210 ms, pdf-lib ~90 ms), two at a time 320–350 ms per
+ * document. Hence the default concurrency of 2.
  */
 export async function launchPdfRenderer(
   options: LaunchPdfRendererOptions = {},

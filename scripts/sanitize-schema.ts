@@ -8,6 +8,17 @@ import { defaultSchema, type Options as Schema } from "rehype-sanitize";
 
 const classes = ["className"];
 
+/**
+ * GitHub's schema limits `className` on some tags to a few fixed values (footnotes, task
+ * lists); Casepress's own classes must pass everywhere, so those restrictions are removed.
+ */
+const defaultAttributes = Object.fromEntries(
+  Object.entries(defaultSchema.attributes ?? {}).map(([tag, allowed]) => [
+    tag,
+    allowed.filter((entry) => !(Array.isArray(entry) && entry[0] === "className")),
+  ]),
+);
+
 /** The sanitize schema for manuscript-derived HTML. */
 export const sanitizeSchema: Schema = {
   ...defaultSchema,
@@ -27,27 +38,21 @@ export const sanitizeSchema: Schema = {
     "col",
   ],
   attributes: {
-    ...defaultSchema.attributes,
-    "*": [...(defaultSchema.attributes?.["*"] ?? []), "id", ...classes],
-    // GitHub's schema limits link classes to footnote back-references; Casepress's own classes
-    // (cross-reference, backlink) must pass, so that restriction is replaced.
-    a: [
-      ...(defaultSchema.attributes?.a ?? []).filter((entry) => !Array.isArray(entry)),
-      ...classes,
-      "ariaLabel",
-    ],
+    ...defaultAttributes,
+    "*": [...(defaultAttributes["*"] ?? []), "id", ...classes],
+    a: [...(defaultAttributes.a ?? []), "ariaLabel"],
     abbr: ["title"],
     figure: [...classes, "dataPanels"],
-    img: [...(defaultSchema.attributes?.img ?? []), "alt", "width", "height", "loading"],
+    img: [...(defaultAttributes.img ?? []), "alt", "width", "height", "loading"],
     sup: [...classes],
     td: [
-      ...(defaultSchema.attributes?.td ?? []),
+      ...(defaultAttributes.td ?? []),
       "colSpan",
       "rowSpan",
       ["align", "left", "right", "center"],
     ],
     th: [
-      ...(defaultSchema.attributes?.th ?? []),
+      ...(defaultAttributes.th ?? []),
       "colSpan",
       "rowSpan",
       "scope",

@@ -66,5 +66,7 @@ declare module "vfile" {
      * footnote (or caption) defines, by float id, as abbreviation → expansion as written.
      */
     floatAbbreviations: globalThis.Map<string, globalThis.Map<string, string>>;
+    /** Written by `remarkJournalRules`: the body word count the word limit applies to (`word-count.ts`). */
+    bodyWords: number;
   }
 }

@@ -1,7 +1,7 @@
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { assetsDirectoryName } from "../scripts/build.ts";
 import { severityOf, sortedMessages } from "../scripts/diagnostics.ts";
@@ -27,9 +27,10 @@ export async function compileFile(
   path: string,
   options: CompileTestOptions = {},
 ): Promise<CompiledManuscript> {
-  const file = await readManuscript(path, {
-    root: options.root ?? dirname(path),
-    cwd: dirname(path),
+  const absolutePath = resolve(path);
+  const file = await readManuscript(absolutePath, {
+    root: resolve(options.root ?? dirname(absolutePath)),
+    cwd: dirname(absolutePath),
   });
   return compileManuscript(file, options.journal ? { journal: options.journal } : {});
 }
@@ -94,4 +95,64 @@ export async function renderHtml(compiled: CompiledManuscript): Promise<string> 
 /** Read a fixture file as text. */
 export function readText(path: string): Promise<string> {
   return readFile(path, "utf8");
+}
+
+/**
+ * Compile a fixture folder's `input.md` (the folder is its root) and render its page; `html`
+ * is empty when the manuscript did not compile.
+ */
+export async function compileFixture(
+  directory: string,
+  options: Omit<CompileTestOptions, "root"> = {},
+): Promise<CompiledManuscript & { html: string }> {
+  const compiled = await compileFile(join(directory, "input.md"), { ...options, root: directory });
+  const html = compiled.profile && compiled.file.data.resources ? await renderHtml(compiled) : "";
+  return { ...compiled, html };
+}
+
+/** HTML without the line breaks between tags, so fragments compare however they are wrapped. */
+export function collapseHtml(html: string): string {
+  return html.replace(/>\s*\n\s*</g, "><").trim();
+}
+
+/** A fixture folder's run: its messages next to the expected ones, and the HTML it lacks. */
+export interface FixtureRun {
+  compiled: CompiledManuscript & { html: string };
+  /** `file:line:column severity rule` lines, files relative to the fixture folder. */
+  messages: string[];
+  /** The lines of `expected-messages.txt` (none when the file is absent). */
+  expectedMessages: string[];
+  /** Lines of `expected.html` that the rendered page does not contain. */
+  missingHtml: string[];
+}
+
+/**
+ * Run a fixture folder: compile `input.md`, keep the messages whose rule `keep` accepts, and
+ * compare with `expected-messages.txt` and the fragments (one a line) of `expected.html`.
+ */
+export async function runFixture(
+  directory: string,
+  keep: (ruleId: string) => boolean,
+  options: Omit<CompileTestOptions, "root"> = {},
+): Promise<FixtureRun> {
+  const compiled = await compileFixture(directory, options);
+  const prefix = `${relative(compiled.file.cwd, directory)}/`;
+  const messages = messageLines(compiled.file, { withFile: true })
+    .map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : line))
+    .filter((line) => keep(line.slice(line.lastIndexOf(" ") + 1)));
+  const lines = async (name: string) =>
+    (await readFile(join(directory, name), "utf8").catch(() => ""))
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
+  const page = collapseHtml(compiled.html);
+  const missingHtml = (await lines("expected.html")).filter(
+    (fragment) => !page.includes(collapseHtml(fragment)),
+  );
+  return {
+    compiled,
+    messages,
+    expectedMessages: await lines("expected-messages.txt"),
+    missingHtml,
+  };
 }

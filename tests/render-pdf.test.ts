@@ -259,7 +259,9 @@ describe.skipIf(skipReason !== "")("render-pdf with Chromium", () => {
       expect(text).toContain(heading);
     }
     expect(text).toContain("Abbreviations used:");
-    expect(text).toContain("APLAs: antiphospholipid antibodies");
+    // Layout mode keeps each box row on one line (the raw mode may read the box column-wise).
+    const layout = runTool("pdftotext", ["-layout", "-f", "1", "-l", "1", article.pdfPath, "-"]);
+    expect(layout.replace(/\s+/g, " ")).toContain("APLAs: antiphospholipid antibodies");
     expect(text).toContain("Table I. Clinical characterization of patients with SLE");
     expect(text).toContain("aCL, Anticardiolipin antibody; LA, lupus antibody.");
     for (const n of [1, 2, 3, 4]) expect(text).toContain(`Fig ${n}.`);
