@@ -20,13 +20,18 @@ const outDir = join(root, "node_modules", ".cache", "casepress");
 const casepressPlugin = {
   name: "casepress",
   setup(builder) {
-    builder.onResolve({ filter: /^(sync-fetch|node-fetch)$/ }, (args) => ({ path: args.path, namespace: "no-network" }));
+    builder.onResolve({ filter: /^(sync-fetch|node-fetch)$/ }, (args) => ({
+      path: args.path,
+      namespace: "no-network",
+    }));
     builder.onLoad({ filter: /.*/, namespace: "no-network" }, () => ({
       contents: 'module.exports = () => { throw new Error("Casepress does not fetch URLs."); };',
       loader: "js",
     }));
     builder.onResolve({ filter: /^sharp$/ }, (args) =>
-      args.namespace === "require-external" ? { path: args.path, external: true } : { path: args.path, namespace: "require-external" },
+      args.namespace === "require-external"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "require-external" },
     );
     builder.onLoad({ filter: /.*/, namespace: "require-external" }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
@@ -37,14 +42,19 @@ const casepressPlugin = {
     // only when a PDF is written; casepress.mjs's `require` gives it the code cache as well.
     builder.onResolve({ filter: /^\.\/render-pdf\.(ts|cjs)$/ }, (args) => {
       if (args.kind === "entry-point") return undefined;
-      return args.namespace === "require-external" ? { path: "./render-pdf.cjs", external: true } : { path: "./render-pdf.cjs", namespace: "require-external" };
+      return args.namespace === "require-external"
+        ? { path: "./render-pdf.cjs", external: true }
+        : { path: "./render-pdf.cjs", namespace: "require-external" };
     });
   },
 };
 
 rmSync(outDir, { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, "scripts", "cli.ts"), "render-pdf": join(root, "scripts", "render-pdf.ts") },
+  entryPoints: {
+    cli: join(root, "scripts", "cli.ts"),
+    "render-pdf": join(root, "scripts", "render-pdf.ts"),
+  },
   outdir: outDir,
   outExtension: { ".js": ".cjs" },
   bundle: true,
@@ -58,7 +68,9 @@ await build({
   external: ["tsx", "chromium-bidi/*", "bufferutil", "utf-8-validate"],
   plugins: [casepressPlugin],
   define: { "import.meta.url": "__casepressModuleUrl" },
-  banner: { js: 'const __casepressModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: {
+    js: 'const __casepressModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
   legalComments: "none",
   logLevel: "warning",
 });
@@ -71,7 +83,11 @@ if (existsSync(sample) && !process.env.CASEPRESS_SKIP_WARM_UP) {
   try {
     const env = { ...process.env };
     delete env.CASEPRESS_FROM_SOURCE;
-    spawnSync(process.execPath, [join(root, "scripts", "casepress.mjs"), "build", sample, "--out", out], { cwd: root, env, stdio: "ignore" });
+    spawnSync(
+      process.execPath,
+      [join(root, "scripts", "casepress.mjs"), "build", sample, "--out", out],
+      { cwd: root, env, stdio: "ignore" },
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

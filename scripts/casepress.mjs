@@ -37,7 +37,10 @@ function loadBundle(path) {
   const module = { exports: {} };
   const nodeRequire = createRequire(path);
   // `./render-pdf.cjs` and other bundles beside this one load through the code cache too.
-  const bundleRequire = Object.assign((id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(join(dirname(path), id)) : nodeRequire(id)), nodeRequire);
+  const bundleRequire = Object.assign(
+    (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(join(dirname(path), id)) : nodeRequire(id)),
+    nodeRequire,
+  );
   script.runInThisContext()(module.exports, bundleRequire, module, path, dirname(path));
   if (cachedData === undefined || script.cachedDataRejected) {
     // Written when the run ends, so the cache holds every function the run compiled.

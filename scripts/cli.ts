@@ -11,6 +11,7 @@ import { hasErrors } from "./diagnostics.ts";
 import { formatReport, type ReportFormat, reportFormats, toJsonReport } from "./format-messages.ts";
 import { casepressVersion } from "./load-journal.ts";
 import { displayPath } from "./load-manuscript.ts";
+import type { PdfPrinterResult } from "./pdf-printer.ts";
 import { rules } from "./rules.ts";
 
 const help = `casepress ${casepressVersion}: publish medical case reports from Markdown
@@ -99,6 +100,7 @@ async function runBuild(args: string[]): Promise<number> {
   // The browser starts now and boots on the other core while the manuscripts compile; the
   // first `print` waits for it. Settled results are read once the builds are done.
   const starting = formats.includes("pdf") ? startPdfPrinter() : undefined;
+  starting?.catch(() => undefined); // Awaited below; this only marks a failure as handled.
   const printer: PdfPrinter | undefined = starting && {
     async print(htmlPath, outDir, file) {
       const created = await starting;
@@ -112,25 +114,26 @@ async function runBuild(args: string[]): Promise<number> {
     ...(values.root ? { root: values.root } : {}),
     ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
   };
+  // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
+  // pages busy); results keep the order of `files`.
   const results: BuildResult[] = [];
-  try {
-    // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
-    // pages); results keep the order of `files`.
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let index = next++; index < files.length; index = next++) {
-        results[index] = await buildManuscript(files[index] as string, buildOptions, printer);
-      }
-    };
-    await Promise.all(Array.from({ length: starting ? 3 : 1 }, worker));
-  } finally {
-    const created = await starting?.catch((error: unknown) => ({ error }));
-    if (created && "close" in created) await created.close();
-    if (created && "help" in created) {
-      process.stderr.write(`casepress: cannot write PDF: ${created.help}\n`);
-      environmentError = true;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const index = next++;
+      const path = files[index];
+      if (path === undefined) return;
+      results[index] = await buildManuscript(path, buildOptions, printer);
     }
-    if (created && "error" in created) throw created.error;
+  };
+  const settled = await Promise.allSettled(Array.from({ length: starting ? 3 : 1 }, worker));
+  const created = await starting?.catch((error: unknown) => ({ error }));
+  if (created && "close" in created) await created.close();
+  for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
+  if (created && "error" in created) throw created.error;
+  if (created && "help" in created) {
+    process.stderr.write(`casepress: cannot write PDF: ${created.help}\n`);
+    environmentError = true;
   }
   writeDiagnostics(results.map((result) => result.file));
   for (const result of results)

@@ -31,7 +31,6 @@ import {
 } from "./abbreviation-tokens.ts";
 import { report } from "./diagnostics.ts";
 import { sortedAbbreviations } from "./render-front-matter.ts";
-import { didYouMean } from "./suggest.ts";
 
 /** Where a block of text sits. */
 interface Scope {
@@ -283,6 +282,18 @@ function frontMatterBlock(
 function floatName(file: VFile, scope: Scope): string {
   const label = scope.floatId ? file.data.floats?.get(scope.floatId)?.label : undefined;
   return label ?? `the ${scope.floatKind ?? "float"} \`${scope.floatId ?? "?"}\``;
+}
+
+/** " Did you mean `aCL`?" for a listed abbreviation written in other capitals (`ACL`). */
+function otherCapitals(token: string, listed: readonly string[]): string {
+  const wanted = abbreviationKey(token).toLowerCase();
+  const match = listed.find((name) => abbreviationKey(name).toLowerCase() === wanted);
+  return match ? ` Did you mean \`${match}\`? Matching is case-sensitive.` : "";
+}
+
+/** Text on one line, for messages. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ");
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -554,7 +565,7 @@ export function checkAbbreviations(
       report(
         file,
         "abbreviation-expansion-mismatch",
-        `Unexpected long form “${written.longForm}” for \`${entry.abbreviation}\`, expected “${entry.expansion}” as in \`abbreviations:\`; make them agree.`,
+        `Unexpected long form “${oneLine(written.longForm)}” for \`${entry.abbreviation}\`, expected “${entry.expansion}” as in \`abbreviations:\`; make them agree.`,
         use.block.locate(written.start, written.start + written.longForm.length),
       );
     }
@@ -573,7 +584,7 @@ export function checkAbbreviations(
         report(
           file,
           "abbreviation-long-form-repeated",
-          `Unexpected long form “${written.block.text.slice(written.start, written.end)}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
+          `Unexpected long form “${oneLine(written.block.text.slice(written.start, written.end))}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
           written.block.locate(written.start, written.end),
         );
       }
@@ -634,7 +645,7 @@ export function checkAbbreviations(
       report(
         file,
         "abbreviation-unlisted-definition",
-        `Unexpected definition of \`${defined.token}\` (“${written.longForm}”) that \`abbreviations:\` does not list; add \`${defined.token}: ${written.longForm}\` to the list.${didYouMean(key, listedNames)}`,
+        `Unexpected definition of \`${defined.token}\` (“${oneLine(written.longForm)}”) that \`abbreviations:\` does not list; add \`${defined.token}: ${oneLine(written.longForm)}\` to the list.${otherCapitals(key, listedNames)}`,
         place(defined),
       );
       continue;
@@ -645,7 +656,7 @@ export function checkAbbreviations(
     report(
       file,
       "abbreviation-unlisted",
-      `Unexpected abbreviation \`${first.token}\` (used ${times}) that \`abbreviations:\` does not list; add it with its long form, or to \`abbreviations-ignore:\` if it needs none.${didYouMean(key, listedNames)}`,
+      `Unexpected abbreviation \`${first.token}\` (used ${times}) that \`abbreviations:\` does not list; add it with its long form, or to \`abbreviations-ignore:\` if it needs none.${otherCapitals(key, listedNames)}`,
       place(first),
     );
   }

@@ -13,7 +13,7 @@
  * journal does not take, low resolution at print width, and missing alt text.
  */
 
-import type { Image, Paragraph, PhrasingContent, Root, RootContent } from "mdast";
+import type { Image, Nodes, Paragraph, PhrasingContent, Root, RootContent } from "mdast";
 import type {} from "mdast-util-to-hast";
 import { toString as textOf } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
@@ -46,7 +46,7 @@ export function gridColumns(images: number): number {
 }
 
 /** Whether `node` is a bold single letter, the way legends mark panels (`**A**`). */
-export function isPanelLetter(node: RootContent): boolean {
+export function isPanelLetter(node: Nodes): boolean {
   return node.type === "strong" && /^[A-Za-z]$/.test(textOf(node).trim());
 }
 
@@ -166,7 +166,7 @@ function markPanels(legend: RootContent[]): string[] {
   for (const block of legend) {
     visit(block, (node) => {
       if (isFloatNode(node)) return "skip";
-      if (!isPanelLetter(node as RootContent)) return undefined;
+      if (!isPanelLetter(node)) return undefined;
       const letter = textOf(node).trim();
       if (!panels.includes(letter)) panels.push(letter);
       node.data = { ...node.data, hName: "b", hProperties: { className: ["panel-label"] } };

@@ -73,14 +73,25 @@ export function checkJournalRules(tree: Root, file: VFile): void {
   const required = profile["required-sections"];
   for (const [index, name] of required.entries()) {
     if (present.has(name.toLowerCase())) continue;
+    // Before the next required section present; else at the end; else at the first heading.
     const next = required.slice(index + 1).find((later) => present.has(later.toLowerCase()));
-    const place = next ? present.get(next.toLowerCase())?.place : tree.position?.end;
-    const where = next ? `before “${present.get(next.toLowerCase())?.title}”` : "at the end";
+    const previous = required.slice(0, index).some((earlier) => present.has(earlier.toLowerCase()));
+    const nextSection = next ? present.get(next.toLowerCase()) : undefined;
+    const place = nextSection
+      ? nextSection.place
+      : previous
+        ? tree.position?.end
+        : (inventory.sections[0]?.place ?? tree.position?.end);
+    const where = nextSection
+      ? ` before “${nextSection.title}”`
+      : previous
+        ? " after the sections it follows"
+        : "";
     const headings = inventory.sections.map((section) => section.title);
     report(
       file,
       "journal-section-missing",
-      `Missing section “${name}”: ${profile.name} requires ${required.map((title) => `“${title}”`).join(", ")}; expected a \`# ${name}\` heading ${where}.${didYouMean(name, headings)}`,
+      `Missing section “${name}”: ${profile.name} requires ${required.map((title) => `“${title}”`).join(", ")}; expected a \`# ${name}\` heading${where}.${didYouMean(name, headings)}`,
       place,
     );
   }

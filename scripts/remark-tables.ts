@@ -15,15 +15,7 @@
  * pad cells silently. The abbreviations the footnotes define go to `file.data.floatAbbreviations`.
  */
 
-import type {
-  Paragraph,
-  PhrasingContent,
-  Root,
-  RootContent,
-  Table,
-  TableCell,
-  TableRow,
-} from "mdast";
+import type { Paragraph, Root, RootContent, Table, TableCell, TableRow } from "mdast";
 import type {} from "mdast-util-to-hast";
 import { toString as textOf } from "mdast-util-to-string";
 import type { Position } from "unist";
@@ -84,7 +76,8 @@ function parseCsvCells(
   const table = tree.children.find((child): child is Table => child.type === "table");
   const parsed = table?.children ?? [];
   // Positions point into the generated text; the container's place is the honest one.
-  visit({ type: "root", children: parsed } as Root, (node) => {
+  const holder: Root = { type: "root", children: parsed };
+  visit(holder, (node) => {
     if (place) node.position = place;
     else delete node.position;
   });
@@ -269,7 +262,7 @@ function transformTable(node: FloatNode, file: VFile): void {
 
   const caption: Paragraph = {
     type: "paragraph",
-    children: withLabel("table", captionSource?.children ?? ([] as PhrasingContent[])),
+    children: withLabel("table", captionSource?.children ?? []),
     data: { hName: "caption" },
   };
   if (captionSource?.position) caption.position = captionSource.position;

@@ -74,6 +74,8 @@ export interface PdfTimings {
 export interface PdfRenderer {
   /** Print one document. Several calls may run at once; they share the page pool. */
   render(job: PdfJob): Promise<PdfResult>;
+  /** The browser's temporary profile folder, deleted by `close()`. */
+  readonly profileDirectory: string;
   /** Close the browser and delete its profile folder. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -395,7 +397,7 @@ export async function launchPdfRenderer(
     }
   };
 
-  return { render, close };
+  return { render, close, profileDirectory: userDataDir };
 }
 
 /**

@@ -25,7 +25,7 @@ function validate(paths: string[]): string[] {
   const result = spawnSync("java", ["-jar", vnu, "--errors-only", "--format", "json", ...paths], {
     encoding: "utf8",
   });
-  // vnu writes its JSON report to stderr and exits 1 when it finds errors.
+  // vnu writes its JSON report to stderr and exits 1 when it finds errors; the cast names its shape.
   const report = JSON.parse(result.stderr || result.stdout) as { messages: VnuMessage[] };
   return report.messages
     .filter((message) => message.type === "error")

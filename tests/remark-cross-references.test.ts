@@ -1,13 +1,12 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { rules } from "../scripts/rules.ts";
+import { isRuleId, rules } from "../scripts/rules.ts";
 import { compileFixture, compileMarkdown, frontMatter, messagesOf, runFixture } from "./helpers.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "cross-references");
 const areas = new Set(["figures", "tables", "cross-references", "paths"]);
-const ownRule = (id: string) =>
-  Object.hasOwn(rules, id) && areas.has(rules[id as keyof typeof rules].source);
+const ownRule = (id: string) => isRuleId(id) && areas.has(rules[id].source);
 
 describe("cross-reference fixtures (input.md → expected.html, expected-messages.txt)", () => {
   const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>

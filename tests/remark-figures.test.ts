@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gridColumns } from "../scripts/remark-figures.ts";
-import { rules } from "../scripts/rules.ts";
+import { isRuleId, rules } from "../scripts/rules.ts";
 import {
   collapseHtml,
   compileFixture,
@@ -16,8 +16,7 @@ import {
 const fixtures = join(import.meta.dirname, "fixtures", "figures");
 const png = readFileSync(join(fixtures, "ids", "images", "good.png"));
 const areas = new Set(["figures", "tables", "cross-references", "paths"]);
-const ownRule = (id: string) =>
-  Object.hasOwn(rules, id) && areas.has(rules[id as keyof typeof rules].source);
+const ownRule = (id: string) => isRuleId(id) && areas.has(rules[id].source);
 
 describe("figure fixtures (input.md → expected.html, expected-messages.txt)", () => {
   const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>

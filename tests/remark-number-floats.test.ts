@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Root } from "mdast";
 import { describe, expect, it } from "vitest";
 import { formatNumber, toAlpha, toRoman } from "../scripts/numbering.ts";
 import { resolveCrossReferences } from "../scripts/remark-cross-references.ts";
@@ -113,7 +112,7 @@ describe("remarkNumberFloats", () => {
       root: join(fixtures, "tables", "pipe"),
     });
     const once = JSON.stringify(tree);
-    const again = structuredClone(tree) as Root;
+    const again = structuredClone(tree);
     transformFigures(again, file);
     transformTables(again, file);
     numberFloats(again, file);

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { rules } from "../scripts/rules.ts";
+import { isRuleId, rules } from "../scripts/rules.ts";
 import {
   collapseHtml,
   compileFixture,
@@ -14,8 +14,7 @@ import {
 
 const fixtures = join(import.meta.dirname, "fixtures", "tables");
 const areas = new Set(["figures", "tables", "cross-references", "paths"]);
-const ownRule = (id: string) =>
-  Object.hasOwn(rules, id) && areas.has(rules[id as keyof typeof rules].source);
+const ownRule = (id: string) => isRuleId(id) && areas.has(rules[id].source);
 
 describe("table fixtures (input.md → expected.html, expected-messages.txt)", () => {
   const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFString } from "pdf-lib";
@@ -406,16 +407,14 @@ describe.skipIf(skipReason !== "")("render-pdf with Chromium", () => {
   });
 
   it("deletes its temporary browser profile on close, and refuses work afterwards", async () => {
-    const profiles = async () =>
-      (await readdir(tmpdir())).filter((name) => name.startsWith("casepress-chromium-")).length;
-    const before = await profiles();
+    // Other test files launch browsers at the same time, so watch this renderer's own folder.
     const other = await launchPdfRenderer({ executablePath: browser.path ?? "" });
-    expect(await profiles()).toBe(before + 1);
+    expect(existsSync(other.profileDirectory)).toBe(true);
     const pdf = await other.render(jobFor(article.outDir));
     expect(pdf.pdf.byteLength).toBeGreaterThan(10_000);
     await other.close();
     await other.close(); // idempotent
-    expect(await profiles()).toBe(before);
+    expect(existsSync(other.profileDirectory)).toBe(false);
     await expect(other.render(jobFor(article.outDir))).rejects.toThrow(/closed/);
   });
 });
