@@ -73,19 +73,23 @@ export function checkJournalRules(tree: Root, file: VFile): void {
   const required = profile["required-sections"];
   for (const [index, name] of required.entries()) {
     if (present.has(name.toLowerCase())) continue;
-    // Before the next required section present; else at the end; else at the first heading.
+    // Before the next required section present; else after the previous one; else first.
     const next = required.slice(index + 1).find((later) => present.has(later.toLowerCase()));
-    const previous = required.slice(0, index).some((earlier) => present.has(earlier.toLowerCase()));
     const nextSection = next ? present.get(next.toLowerCase()) : undefined;
+    const earlier = required.slice(0, index).findLast((title) => present.has(title.toLowerCase()));
+    const previousSection = earlier ? present.get(earlier.toLowerCase()) : undefined;
+    const following = previousSection
+      ? inventory.sections[inventory.sections.indexOf(previousSection) + 1]
+      : undefined;
     const place = nextSection
       ? nextSection.place
-      : previous
-        ? tree.position?.end
+      : previousSection
+        ? (following?.place ?? tree.position?.end)
         : (inventory.sections[0]?.place ?? tree.position?.end);
     const where = nextSection
       ? ` before “${nextSection.title}”`
-      : previous
-        ? " after the sections it follows"
+      : previousSection
+        ? ` after “${previousSection.title}”`
         : "";
     const headings = inventory.sections.map((section) => section.title);
     report(
