@@ -36,10 +36,17 @@ export async function timeCommand(command: Command, expectedStatus = 0): Promise
 
 /** The command line, for messages. */
 export function describe(command: Command): string {
-  return [command.file, ...command.args].map((part) => (/\s/.test(part) ? `'${part}'` : part)).join(" ");
+  return [command.file, ...command.args]
+    .map((part) => (/\s/.test(part) ? `'${part}'` : part))
+    .join(" ");
 }
 
-async function run(command: Command): Promise<{ status: number | null; stderr: string; pid: number | undefined; child: ReturnType<typeof spawn> }> {
+async function run(command: Command): Promise<{
+  status: number | null;
+  stderr: string;
+  pid: number | undefined;
+  child: ReturnType<typeof spawn>;
+}> {
   const child = spawn(command.file, command.args, {
     cwd: command.cwd,
     env: command.env ?? process.env,
@@ -82,7 +89,11 @@ const timeBinary = "/usr/bin/time";
 export async function measureMemory(command: Command, intervalMs = 10): Promise<MemoryPeak> {
   const useTime = existsSync(timeBinary);
   const wrapped: Command = useTime
-    ? { ...command, file: timeBinary, args: ["-f", "casepress-bench-maxrss=%M", command.file, ...command.args] }
+    ? {
+        ...command,
+        file: timeBinary,
+        args: ["-f", "casepress-bench-maxrss=%M", command.file, ...command.args],
+      }
     : command;
   const child = spawn(wrapped.file, wrapped.args, {
     cwd: wrapped.cwd,
@@ -112,7 +123,8 @@ export async function measureMemory(command: Command, intervalMs = 10): Promise<
       pss += usage.pssKiB;
       rss += usage.rssKiB;
       // Under /usr/bin/time the main process is time's only child.
-      if (pid === child.pid || (useTime && tree[1] === pid)) peak.hwm = Math.max(peak.hwm, usage.hwmKiB);
+      if (pid === child.pid || (useTime && tree[1] === pid))
+        peak.hwm = Math.max(peak.hwm, usage.hwmKiB);
     }
     if (pss > peak.pss) peak.processes = tree.length;
     peak.pss = Math.max(peak.pss, pss);
@@ -120,7 +132,10 @@ export async function measureMemory(command: Command, intervalMs = 10): Promise<
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const status = await closed;
-  if (status !== 0) throw new CommandFailedError(`\`${describe(command)}\` exited with ${status}:\n${stderr.slice(-2000)}`);
+  if (status !== 0)
+    throw new CommandFailedError(
+      `\`${describe(command)}\` exited with ${status}:\n${stderr.slice(-2000)}`,
+    );
   const fromTime = /casepress-bench-maxrss=(\d+)/.exec(stderr)?.[1];
   const mainKiB = fromTime !== undefined ? Number(fromTime) : peak.hwm;
   return {
@@ -146,17 +161,25 @@ async function descendants(root: number): Promise<number[]> {
     children.set(parent, list);
   }
   const tree = [root];
-  for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index] ?? -1) ?? []));
+  for (let index = 0; index < tree.length; index++)
+    tree.push(...(children.get(tree[index] ?? -1) ?? []));
   return tree;
 }
 
-async function processMemory(pid: number): Promise<{ pssKiB: number; rssKiB: number; hwmKiB: number }> {
+async function processMemory(
+  pid: number,
+): Promise<{ pssKiB: number; rssKiB: number; hwmKiB: number }> {
   const [rollup, status] = await Promise.all([
     readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => ""),
     readFile(`/proc/${pid}/status`, "utf8").catch(() => ""),
   ]);
-  const field = (text: string, name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-  return { pssKiB: field(rollup, "Pss"), rssKiB: field(rollup, "Rss"), hwmKiB: field(status, "VmHWM") };
+  const field = (text: string, name: string): number =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+  return {
+    pssKiB: field(rollup, "Pss"),
+    rssKiB: field(rollup, "Rss"),
+    hwmKiB: field(status, "VmHWM"),
+  };
 }
 
 /** The median of `values` (the mean of the middle two for an even count). */

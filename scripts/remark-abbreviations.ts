@@ -8,7 +8,7 @@
  * words and every lookup is a Map lookup, so the work is linear in the size of the manuscript.
  * The rules are the `abbreviation-*` ids in `rules.ts`; the journal README explains them.
  */
-import type { Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
+import type { Link, Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
 import type { ContainerDirective } from "mdast-util-directive";
 import type {} from "mdast-util-to-hast";
 import type { Point, Position } from "unist";
@@ -174,6 +174,12 @@ function pointInText(
   };
 }
 
+/** A link that shows its own address (`<https://…>`, a bare e-mail): not prose. */
+function isBareUrl(link: Link): boolean {
+  const shown = link.children.map((child) => ("value" in child ? child.value : "")).join("");
+  return shown === link.url || `mailto:${shown}` === link.url;
+}
+
 /** Turn a parent's phrasing content into one block of text. */
 function textBlock(
   parent: Parent,
@@ -195,6 +201,8 @@ function textBlock(
       }
     } else if (node.type === "break") {
       text += " ";
+    } else if (node.type === "link" && isBareUrl(node)) {
+      text += objectMark;
     } else if ("children" in node && !opaque.has(node.type)) {
       for (const child of node.children) add(child, node);
     } else {
@@ -214,7 +222,9 @@ function textBlock(
   };
   const locate = (start: number, end: number): Point | undefined => {
     const segment = segmentAt(start);
-    return segment && pointInText(segment.node, start - segment.start, end - start, source, locator);
+    return (
+      segment && pointInText(segment.node, start - segment.start, end - start, source, locator)
+    );
   };
   return { scope, text, segments, definesInline, locate, segmentAt };
 }
@@ -419,8 +429,10 @@ export function checkAbbreviations(
           const defines =
             following !== undefined &&
             /^\s*\($/.test(text.slice(last.end, following.start)) &&
-            abbreviationKey(following.value) === candidate.key;
-          if (!defines) candidate.longForms.push({ block, start: word.start, end: last.end, order });
+            (abbreviationKey(following.value) === candidate.key ||
+              text.startsWith(candidate.abbreviation, following.start));
+          if (!defines)
+            candidate.longForms.push({ block, start: word.start, end: last.end, order });
         }
       }
 
@@ -477,7 +489,10 @@ export function checkAbbreviations(
       // "long form (ABBR)".
       if (!use.entry && text.charAt(word.start - 1) === "(" && text.charAt(end) === ")") {
         const listedWords = entry?.words ?? [];
-        const before = wordsBefore(index, Math.max(longFormWindow(letters), listedWords.length + 2));
+        const before = wordsBefore(
+          index,
+          Math.max(longFormWindow(letters), listedWords.length + 2),
+        );
         const tail = before.slice(-listedWords.length);
         const exact =
           entry !== undefined &&
@@ -593,7 +608,9 @@ export function checkAbbreviations(
     // Only in tables or legends: each of them must expand it.
     if (runningUses.length === 0) {
       const expandedIn = new Set(
-        entry.uses.filter((use) => use.entry || use.definition).map((use) => use.block.scope.floatId),
+        entry.uses
+          .filter((use) => use.entry || use.definition)
+          .map((use) => use.block.scope.floatId),
       );
       const checked = new Set<string>();
       for (const use of uses) {

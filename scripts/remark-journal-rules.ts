@@ -69,7 +69,9 @@ export function checkJournalRules(tree: Root, file: VFile): void {
   const inventory = takeInventory(tree);
 
   // Required sections, in the profile's order.
-  const present = new Map(inventory.sections.map((section) => [section.title.toLowerCase(), section]));
+  const present = new Map(
+    inventory.sections.map((section) => [section.title.toLowerCase(), section]),
+  );
   const required = profile["required-sections"];
   for (const [index, name] of required.entries()) {
     if (present.has(name.toLowerCase())) continue;

@@ -65,6 +65,26 @@ export async function renderBodyHtml(tree: Root, file: VFile): Promise<string> {
   return stringifier.stringify(await toHast.run(tree, file));
 }
 
+/**
+ * The last reference list of each journal and its HTML. A rebuild in a warm process (the live
+ * preview) whose references did not change skips citeproc, the slowest step of a rebuild.
+ */
+const lastReferences = new WeakMap<JournalProfile, { key: string; html: string }>();
+
+async function renderReferencesHtml(file: VFile, profile: JournalProfile): Promise<string> {
+  const references = file.data.references ?? [];
+  const items = file.data.referenceItems ?? new Map();
+  const key = JSON.stringify([references, references.map((reference) => items.get(reference.key))]);
+  const last = lastReferences.get(profile);
+  if (last?.key === key) return last.html;
+  const element = renderReferences(references, items, profile);
+  const html = element
+    ? stringifier.stringify(await sanitizeOnly.run({ type: "root", children: [element] }))
+    : "";
+  lastReferences.set(profile, { key, html });
+  return html;
+}
+
 /** Render the manuscript tree (after all transforms) into the final HTML page. */
 export async function renderPage(
   tree: Root,
@@ -73,14 +93,7 @@ export async function renderPage(
   options: PageOptions,
 ): Promise<string> {
   const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
-  const references = renderReferences(
-    file.data.references ?? [],
-    file.data.referenceItems ?? new Map(),
-    profile,
-  );
-  const referencesHtml = references
-    ? stringifier.stringify(await sanitizeOnly.run({ type: "root", children: [references] }))
-    : "";
+  const referencesHtml = await renderReferencesHtml(file, profile);
   return fillTemplate(profile.templateHtml, {
     lang: escapeHtml(frontMatter.lang ?? profile.lang),
     title: escapeHtml(frontMatter.title),

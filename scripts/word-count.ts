@@ -72,16 +72,18 @@ export function countBodyWords(tree: Root): BodyWordCount {
     let afterCallout = false;
     for (const child of parent.children) {
       // Panel letters of a callout, "(@fig-ulcer, **A**)", belong to the callout.
-      if (child.type === "crossReference") afterCallout = true;
-      else if (child.type === "strong" && afterCallout && /^[A-Z]$/.test(plainText(child).trim())) continue;
-      else if (child.type !== "text" || !panelSeparator.test(child.value)) afterCallout = false;
       if (child.type === "text") {
         if (pending) pending.value += child.value;
         else pending = { value: child.value, start: child.position?.start };
+        if (!panelSeparator.test(child.value)) afterCallout = false;
         continue;
       }
       if (pending) addText(pending.value, pending.start);
       pending = undefined;
+      const panelLetter: boolean =
+        child.type === "strong" && afterCallout && /^[A-Z]$/.test(plainText(child).trim());
+      afterCallout = child.type === "crossReference" || panelLetter;
+      if (panelLetter) continue;
       if (child.type === "heading" && child.depth === 1) {
         inSkippedSection = skippedSections.test(plainText(child).trim());
       }

@@ -1,0 +1,105 @@
+/**
+ * Rebuilds in a warm process, for a live preview (`casepress preview`/`--watch`): the process
+ * keeps the loaded journal, the compiled CSL style, the last formatted reference list and, for
+ * PDFs, one open browser, so a rebuild pays only for the manuscript itself.
+ */
+import type { VFile } from "vfile";
+import { type BuildOptions, buildManuscript, type PdfPrinter } from "./build.ts";
+import type { PdfPrinterResult } from "./pdf-printer.ts";
+
+/** Options of a preview session: those of `build`, for one manuscript. */
+export type PreviewOptions = BuildOptions;
+
+/** What one rebuild did. */
+export interface PreviewBuild {
+  /** The manuscript with its diagnostics. */
+  file: VFile;
+  /** Paths written (none when the manuscript has errors). */
+  outputs: string[];
+  /** How long the rebuild took, in ms. */
+  durationMs: number;
+}
+
+/** A warm process rebuilding one manuscript. */
+export interface PreviewSession {
+  /**
+   * Build the manuscript again (after it or a file it names changed). Rebuilds run one at a
+   * time; calls made while one runs share a single follow-up rebuild, which sees every change.
+   */
+  rebuild(): Promise<PreviewBuild>;
+  /** Why PDFs cannot be written (no browser found), when the formats include pdf. */
+  readonly pdfUnavailable: string | undefined;
+  /** Close the browser. Rebuilds after this fail. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start a preview session for the manuscript at `path` and build it once. The browser (with the
+ * pdf format) launches while the first build compiles.
+ */
+export async function startPreview(
+  path: string,
+  options: PreviewOptions,
+): Promise<{ session: PreviewSession; first: PreviewBuild }> {
+  let printerResult: PdfPrinterResult | undefined;
+  const starting = options.formats.includes("pdf")
+    ? import("./pdf-printer.ts").then(({ createPdfPrinter }) => createPdfPrinter())
+    : undefined;
+  starting?.catch(() => undefined); // Awaited below; this only marks a failure as handled.
+  const printer: PdfPrinter | undefined = starting && {
+    async print(htmlPath, outDir, file) {
+      printerResult ??= await starting;
+      return "help" in printerResult ? undefined : printerResult.print(htmlPath, outDir, file);
+    },
+  };
+  let closed = false;
+
+  const buildOnce = async (): Promise<PreviewBuild> => {
+    if (closed) throw new Error("The preview session is closed.");
+    const started = performance.now();
+    const { file, outputs } = await buildManuscript(path, options, printer);
+    return { file, outputs, durationMs: performance.now() - started };
+  };
+
+  let running: Promise<PreviewBuild> | undefined;
+  let queued: Promise<PreviewBuild> | undefined;
+  const rebuild = (): Promise<PreviewBuild> => {
+    if (queued) return queued;
+    if (!running) {
+      running = buildOnce().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    const after = running.catch(() => undefined);
+    queued = after.then(() => {
+      queued = undefined;
+      return rebuild();
+    });
+    return queued;
+  };
+
+  let first: PreviewBuild;
+  try {
+    first = await rebuild();
+    if (starting) printerResult ??= await starting;
+  } catch (error) {
+    const created = await starting?.catch(() => undefined);
+    if (created && "close" in created) await created.close();
+    throw error;
+  }
+
+  const session: PreviewSession = {
+    rebuild,
+    get pdfUnavailable() {
+      return printerResult && "help" in printerResult ? printerResult.help : undefined;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([running, queued]);
+      if (printerResult && "close" in printerResult) await printerResult.close();
+    },
+  };
+  return { session, first };
+}
