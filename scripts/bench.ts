@@ -175,9 +175,9 @@ async function measure(entry: Case): Promise<CaseResult> {
   return result;
 }
 
-function pandocCommand(workspace: Workspace, factor: number, output: string): Command | undefined {
+function pandocCommand(workspace: Workspace, factor: number, output: string): Command {
   const input = workspace.pandoc.get(factor);
-  if (!input) return undefined;
+  if (!input) throw new Error(`No Pandoc input at scale ${factor}.`);
   return {
     file: "pandoc",
     args: [
@@ -314,7 +314,7 @@ const cases: Case[] = [
       ? {
           peer: {
             name: "pandoc --citeproc",
-            command: pandocCommand(workspace, 1, join(workspace.out, "pandoc-1x.html")) as Command,
+            command: pandocCommand(workspace, 1, join(workspace.out, "pandoc-1x.html")),
           },
         }
       : {}),
@@ -367,7 +367,7 @@ const cases: Case[] = [
                 "-c",
                 `for i in $(seq 1 ${copies}); do pandoc "$@" -o "${out("pandoc-batch")}-$i.html" || exit 1; done`,
                 "sh",
-                ...(pandocCommand(workspace, 1, "")?.args.slice(0, -2) ?? []),
+                ...pandocCommand(workspace, 1, "").args.slice(0, -2),
               ],
               cwd: repository,
             },
@@ -407,7 +407,7 @@ const cases: Case[] = [
                 workspace,
                 factor,
                 join(workspace.out, `pandoc-${factor}x.html`),
-              ) as Command,
+              ),
             },
           }
         : {}),
@@ -473,15 +473,11 @@ if (canSampleMemory()) {
           ["html-1x", "pdf-1x", "html-50x", "pdf-batch"].includes(entry.id) && selected(entry.id),
       )
       .map((entry) => ({ id: entry.id, label: entry.label, command: entry.casepress })),
-    ...cases
-      .filter(
-        (entry) => ["html-1x", "pdf-1x"].includes(entry.id) && entry.peer && selected(entry.id),
-      )
-      .map((entry) => ({
-        id: `${entry.id}-peer`,
-        label: entry.peer?.name ?? "",
-        command: entry.peer?.command as Command,
-      })),
+    ...cases.flatMap((entry) =>
+      ["html-1x", "pdf-1x"].includes(entry.id) && entry.peer && selected(entry.id)
+        ? [{ id: `${entry.id}-peer`, label: entry.peer.name, command: entry.peer.command }]
+        : [],
+    ),
   ];
   for (const entry of memoryCases)
     memory.push({ id: entry.id, label: entry.label, peak: await measureMemory(entry.command) });
@@ -502,13 +498,18 @@ const memoryGoals = [
 ];
 
 // PDF phases: where the time of one PDF goes.
-let pdfPhases: Record<string, unknown> | undefined;
+/** What scripts/bench-pdf-phases.ts prints. */
+interface PdfPhases {
+  importMs: number;
+  launchMs: number;
+  firstMs: number;
+  serial: Record<string, number>[];
+  parallelPerDocumentMs: number;
+}
+let pdfPhases: PdfPhases | undefined;
 if (browser.path !== null && existsSync(chromiumHtml) && selected("pdf-1x")) {
   process.stderr.write("PDF phases (scripts/bench-pdf-phases.ts) …\n");
-  pdfPhases = runChild<Record<string, unknown>>("bench-pdf-phases.ts", [
-    chromiumHtml,
-    String(runs),
-  ]);
+  pdfPhases = runChild<PdfPhases>("bench-pdf-phases.ts", [chromiumHtml, String(runs)]);
 }
 
 // Profiles of the cases that miss their goal.
@@ -592,13 +593,7 @@ if (memory.length > 0) {
 }
 
 if (pdfPhases) {
-  const phases = pdfPhases as {
-    importMs: number;
-    launchMs: number;
-    firstMs: number;
-    serial: Record<string, number>[];
-    parallelPerDocumentMs: number;
-  };
+  const phases = pdfPhases;
   const serialMedian = (key: string) =>
     median(phases.serial.map((entry) => entry[key] ?? Number.NaN));
   process.stdout.write(

@@ -115,7 +115,7 @@ async function runBuild(args: string[]): Promise<number> {
     ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
   };
   // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
-  // pages busy); results keep the order of `files`.
+  // pages busy); results keep the order of `files`. HTML alone gains nothing from overlap.
   const results: BuildResult[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -7,6 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { VFile } from "vfile";
 import { report } from "./diagnostics.ts";
+import { findDeepNesting, maxNestingDepth } from "./nesting-depth.ts";
 
 /** Largest manuscript accepted, in bytes. */
 export const maxManuscriptBytes = 20 * 1024 * 1024;
@@ -161,6 +162,18 @@ export async function readManuscript(
       "Invalid UTF-8 byte sequence: save the manuscript as UTF-8 (it looks like Latin-1 or Windows-1252).",
       pointAt(bytes, index),
     );
+    return file;
+  }
+  // Deep nesting makes the parser slow and the tree walkers overflow: refuse it before parsing.
+  const deep = findDeepNesting(String(file.value));
+  if (deep) {
+    report(
+      file,
+      "manuscript-too-large",
+      `Unexpected nesting about ${deep.depth} levels deep (lists, block quotes, emphasis, brackets or \`:::\` containers), expected at most ${maxNestingDepth}; flatten the structure.`,
+      { line: deep.line, column: deep.column },
+    );
+    file.value = "";
   }
   return file;
 }

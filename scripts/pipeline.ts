@@ -16,6 +16,7 @@ import { applySeverities, report } from "./diagnostics.ts";
 import type { JournalProfile } from "./journal-profile.ts";
 import { loadJournal } from "./load-journal.ts";
 import { loadResources } from "./load-resources.ts";
+import { findDeepNode, maxNestingDepth } from "./nesting-depth.ts";
 import { parseManuscript } from "./parse-manuscript.ts";
 import { remarkAbbreviations } from "./remark-abbreviations.ts";
 import { remarkCitationSyntax } from "./remark-citation-syntax.ts";
@@ -25,6 +26,7 @@ import { remarkDirectiveText } from "./remark-directive-text.ts";
 import { remarkFigures } from "./remark-figures.ts";
 import { remarkJournalRules } from "./remark-journal-rules.ts";
 import { remarkNumberFloats } from "./remark-number-floats.ts";
+import { remarkRawHtml } from "./remark-raw-html.ts";
 import { remarkSections } from "./remark-sections.ts";
 import { remarkTables } from "./remark-tables.ts";
 import { remarkValidateFrontMatter } from "./remark-validate-front-matter.ts";
@@ -35,7 +37,7 @@ export const defaultJournal = "jaad-case-reports";
 
 /** Transforms that need nothing but the manuscript itself. */
 const earlyTransforms = unified()
-  .use([remarkDirectiveText, remarkValidateFrontMatter, remarkCitationSyntax])
+  .use([remarkDirectiveText, remarkRawHtml, remarkValidateFrontMatter, remarkCitationSyntax])
   .freeze();
 
 /** Transforms that need the journal profile and the loaded files, in order. */
@@ -66,12 +68,33 @@ export interface CompiledManuscript {
   profile?: JournalProfile;
 }
 
+/**
+ * Parse the manuscript, refusing trees deeper than `maxNestingDepth`: the transforms and the
+ * renderer walk trees recursively. The loader's text scan catches almost all deep input first.
+ */
+function parseWithinDepth(file: VFile): Root {
+  let tree: Root;
+  try {
+    tree = parseManuscript(file);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const reason = `Unexpected nesting too deep to parse, expected at most ${maxNestingDepth} levels; flatten the structure.`;
+    report(file, "manuscript-too-large", reason, { line: 1, column: 1 });
+    return { type: "root", children: [] };
+  }
+  const deep = findDeepNode(tree);
+  if (!deep) return tree;
+  const reason = `Unexpected nesting ${deep.depth} levels deep, expected at most ${maxNestingDepth}; flatten the structure.`;
+  report(file, "manuscript-too-large", reason, deep.point ?? { line: 1, column: 1 });
+  return { type: "root", children: [] };
+}
+
 /** Parse, load and transform a manuscript that `readManuscript` read into `file`. */
 export async function compileManuscript(
   file: VFile,
   options: CompileOptions = {},
 ): Promise<CompiledManuscript> {
-  const tree = parseManuscript(file);
+  const tree = parseWithinDepth(file);
   const location = file.data.manuscript;
   if (
     !location ||

@@ -19,28 +19,37 @@ const pattern = new RegExp(
 );
 const itemKey = new RegExp(String.raw`^\s*-?@(${key})?`, "u");
 
-function advance(start: Point, text: string, index: number): Point {
-  let line = start.line;
-  let column = start.column;
-  for (let i = 0; i < index; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      column = 1;
-    } else {
-      column++;
+/**
+ * Points of `text` (which starts at `start`) by index. Line starts are found once, so many
+ * citations in one long text node cost linear time, not quadratic.
+ */
+function pointLocator(start: Point, text: string): (index: number) => Point {
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  return (index) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((lineStarts[middle] ?? 0) <= index) low = middle;
+      else high = middle - 1;
     }
-  }
-  return { line, column, ...(start.offset !== undefined ? { offset: start.offset + index } : {}) };
+    const column = low === 0 ? start.column + index : index - (lineStarts[low] ?? 0) + 1;
+    return {
+      line: start.line + low,
+      column,
+      ...(start.offset !== undefined ? { offset: start.offset + index } : {}),
+    };
+  };
 }
 
 function tokenise(node: Text, file: VFile): PhrasingContent[] | undefined {
   const value = node.value;
   if (!value.includes("@")) return undefined;
   const start = node.position?.start;
+  const pointAt = start ? pointLocator(start, value) : undefined;
   const place = (index: number, length: number): Position | undefined =>
-    start
-      ? { start: advance(start, value, index), end: advance(start, value, index + length) }
-      : undefined;
+    pointAt ? { start: pointAt(index), end: pointAt(index + length) } : undefined;
   const textNode = (from: number, to: number): Text => {
     const text: Text = { type: "text", value: value.slice(from, to) };
     const position = place(from, to - from);
@@ -106,13 +115,24 @@ function makeNode(
 /** unified plugin: tokenise citations and cross-references (see module doc). */
 export function remarkCitationSyntax() {
   return (tree: Root, file: VFile) => {
-    visit(tree, "text", (node, index, parent: Parent | undefined) => {
-      if (!parent || index === undefined) return;
-      if (parent.type === "link" || parent.type === "linkReference") return;
-      const replacement = tokenise(node, file);
-      if (!replacement) return;
-      parent.children.splice(index, 1, ...(replacement as Parent["children"]));
-      return index + replacement.length;
+    // Each parent's children are rebuilt once: splicing per text node would be quadratic in a
+    // long paragraph, and spreading a huge replacement into `splice` overflows the stack.
+    visit(tree, (node) => {
+      if (!("children" in node) || node.type === "link" || node.type === "linkReference") return;
+      const parent = node as Parent;
+      if (!parent.children.some((child) => child.type === "text")) return;
+      let changed = false;
+      const children: Parent["children"] = [];
+      for (const child of parent.children) {
+        const replacement = child.type === "text" ? tokenise(child, file) : undefined;
+        if (replacement) {
+          changed = true;
+          for (const created of replacement) children.push(created as Parent["children"][number]);
+        } else {
+          children.push(child);
+        }
+      }
+      if (changed) parent.children = children;
     });
   };
 }

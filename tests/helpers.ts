@@ -2,6 +2,9 @@
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import type { Element } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { assetsDirectoryName } from "../scripts/build.ts";
 import { severityOf, sortedMessages } from "../scripts/diagnostics.ts";
@@ -155,4 +158,25 @@ export async function runFixture(
     expectedMessages: await lines("expected-messages.txt"),
     missingHtml,
   };
+}
+
+/**
+ * Active content in a rendered page, judged on the parsed HTML (text in attributes is inert):
+ * script-running or embedding elements, event-handler attributes, and `javascript:`,
+ * `vbscript:` or `data:` URLs. Empty when the page is safe.
+ */
+export function activeContent(html: string): string[] {
+  const found: string[] = [];
+  visit(fromHtml(html), "element", (node: Element) => {
+    if (/^(script|iframe|frame|object|embed|applet|base|form)$/.test(node.tagName)) {
+      found.push(`<${node.tagName}>`);
+    }
+    for (const [name, value] of Object.entries(node.properties)) {
+      if (/^on/i.test(name)) found.push(`${node.tagName}[${name}]`);
+      if (name !== "content" && /^\s*(javascript|vbscript|data):/i.test(String(value))) {
+        found.push(`${node.tagName}[${name}=${String(value)}]`);
+      }
+    }
+  });
+  return found;
 }

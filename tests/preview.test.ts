@@ -1,8 +1,9 @@
 /** `startPreview`: warm rebuilds see every change, run one at a time, and close cleanly. */
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildManuscript } from "../scripts/build.ts";
 import { findBrowser } from "../scripts/find-browser.ts";
 import { type PreviewSession, startPreview } from "../scripts/preview.ts";
 import { repositoryDirectory } from "./helpers.ts";
@@ -48,6 +49,45 @@ describe("startPreview", () => {
     expect(first.durationMs).toBeGreaterThan(0);
     expect(session?.pdfUnavailable).toBeUndefined();
     expect(await page()).toContain("Leg ulcers in systemic lupus erythematosus");
+  });
+
+  it("writes what buildManuscript writes, byte for byte", async () => {
+    await start();
+    await buildManuscript("manuscript/case-report.md", {
+      outDir: "out-build",
+      formats: ["html"],
+      cwd: project,
+    });
+    const files = async (folder: string) =>
+      (await readdir(join(project, folder), { recursive: true })).map(String).sort();
+    expect(await files("out")).toEqual(await files("out-build"));
+    for (const name of await files("out-build")) {
+      if (!name.includes(".")) continue; // A folder.
+      const built = await readFile(join(project, "out-build", name));
+      expect(await readFile(join(project, "out", name)), name).toEqual(built);
+    }
+  });
+
+  it("copies assets again only when they change or go missing", async () => {
+    const { first } = await start();
+    const assets = join(project, "out", "case-report_files");
+    expect(first.outputs).toContain(join(assets, "fig-1.png"));
+    const again = await session?.rebuild();
+    expect(again?.outputs).toEqual([join(project, "out", "case-report.html")]);
+
+    await cp(join(project, "figures", "fig-2.png"), join(project, "figures", "fig-1.png"));
+    await rm(join(assets, "style.css"));
+    const changed = await session?.rebuild();
+    expect(changed?.outputs.sort()).toEqual(
+      [
+        join(project, "out", "case-report.html"),
+        join(assets, "fig-1.png"),
+        join(assets, "style.css"),
+      ].sort(),
+    );
+    expect(await readFile(join(assets, "fig-1.png"))).toEqual(
+      await readFile(join(project, "figures", "fig-2.png")),
+    );
   });
 
   it("rebuilds with the edited text", async () => {

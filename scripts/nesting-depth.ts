@@ -1,0 +1,200 @@
+/**
+ * Guards against deeply nested input. The Markdown parser gets slow on thousands of nested
+ * lists, block quotes or emphasis runs, and the recursive tree walkers after it (remark's
+ * transforms, mdast-util-to-hast, the sanitizer, the serializer) overflow the stack. So the
+ * text is scanned before parsing, in one linear pass, for an estimate of its nesting, and the
+ * tree is measured again after parsing, without recursion. Both report where the nesting goes
+ * past `maxNestingDepth`.
+ */
+import type { Nodes, Root } from "mdast";
+import type { Point } from "unist";
+
+/** The deepest nesting a manuscript may have (lists, quotes, emphasis, links, directives). */
+export const maxNestingDepth = 200;
+
+/** Where nesting first goes too deep, and how deep it was estimated there. */
+export interface DeepNesting {
+  line: number;
+  column: number;
+  depth: number;
+}
+
+const space = 0x20;
+const tab = 0x09;
+
+function isWhitespace(code: number | undefined): boolean {
+  return code === undefined || code === space || code === tab || code === 0x0a || code === 0x0d;
+}
+
+function isPunctuation(char: string | undefined): boolean {
+  return char !== undefined && /[\p{P}\p{S}]/u.test(char);
+}
+
+function isDigit(code: number | undefined): boolean {
+  return code !== undefined && code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * Count the block containers opening `line`: `>` quote markers, list markers and leading
+ * indentation (every 2 columns may belong to one more list level). Returns the count, where
+ * the content starts, and where the count first went past `limit`.
+ */
+function blockPrefix(line: string, limit: number): { depth: number; index: number; over?: number } {
+  let index = 0;
+  let markers = 0;
+  let columns = 0;
+  let over: number | undefined;
+  // `token` is where the container that was counted last starts.
+  const count = (token: number) => {
+    if (over === undefined && markers + Math.floor(columns / 2) > limit) over = token;
+  };
+  for (;;) {
+    const code = line.charCodeAt(index);
+    if (code === space || code === tab) {
+      columns += code === tab ? 4 - (columns % 4) : 1;
+      count(index);
+      index++;
+      continue;
+    }
+    let markerEnd = -1;
+    if (code === 0x3e /* > */) markerEnd = index + 1;
+    else if (
+      (code === 0x2d || code === 0x2a || code === 0x2b) &&
+      isWhitespace(line.charCodeAt(index + 1))
+    ) {
+      markerEnd = index + 1;
+    } else if (isDigit(code)) {
+      let end = index;
+      while (end - index < 9 && isDigit(line.charCodeAt(end))) end++;
+      const after = line.charCodeAt(end);
+      if ((after === 0x2e || after === 0x29) && isWhitespace(line.charCodeAt(end + 1)))
+        markerEnd = end + 1;
+    }
+    if (markerEnd === -1) break;
+    markers++;
+    count(index);
+    // The one space that ends a marker belongs to it, not to the indentation.
+    index = line.charCodeAt(markerEnd) === space ? markerEnd + 1 : markerEnd;
+  }
+  return {
+    depth: markers + Math.floor(columns / 2),
+    index,
+    ...(over === undefined ? {} : { over }),
+  };
+}
+
+/**
+ * Where inline nesting on one line first goes past `limit`: `[` opens a label and `]` closes
+ * one; an emphasis delimiter run that can only open adds its length, one that can only close
+ * subtracts it. Undefined when it never does.
+ */
+function inlineOverflow(
+  line: string,
+  from: number,
+  limit: number,
+): { depth: number; index: number } | undefined {
+  let depth = 0;
+  let index = from;
+  while (index < line.length) {
+    const char = line[index];
+    if (char === "\\") {
+      index += 2;
+      continue;
+    }
+    if (char === "*" || char === "_" || char === "~") {
+      let end = index;
+      while (line[end] === char) end++;
+      const before = line[index - 1];
+      const after = line[end];
+      const beforeSpace = index === from || isWhitespace(before?.charCodeAt(0));
+      const afterSpace = isWhitespace(after?.charCodeAt(0));
+      const opens = !afterSpace && (beforeSpace || isPunctuation(before));
+      const closes = !beforeSpace && (afterSpace || isPunctuation(after));
+      if (opens && !closes) {
+        if (depth + (end - index) > limit)
+          return { depth: depth + (end - index), index: index + Math.max(0, limit - depth) };
+        depth += end - index;
+      } else if (closes && !opens) {
+        depth = Math.max(0, depth - (end - index));
+      }
+      index = end;
+      continue;
+    }
+    if (char === "[" && ++depth > limit) return { depth, index };
+    if (char === "]") depth = Math.max(0, depth - 1);
+    index++;
+  }
+  return undefined;
+}
+
+/**
+ * Scan Markdown text for nesting deeper than `limit`, in time linear in its length. The
+ * estimate errs on the deep side (indentation counts as possible list levels), so it flags
+ * only input far from anything a manuscript needs.
+ */
+export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNesting | undefined {
+  let lineNumber = 0;
+  let start = 0;
+  let directives = 0;
+  let fence: string | undefined;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    lineNumber++;
+    const line = text.slice(start, end).replace(/\r$/, "");
+    start = end + 1;
+    if (line.trim() === "") {
+      if (end === text.length) break;
+      continue;
+    }
+    const prefix = blockPrefix(line, limit - directives);
+    if (prefix.over !== undefined) {
+      return { line: lineNumber, column: prefix.over + 1, depth: prefix.depth + directives };
+    }
+    const content = line.slice(prefix.index);
+    let depth = prefix.depth + directives;
+    if (fence !== undefined) {
+      if (content.startsWith(fence) && content.slice(fence.length).trim() === "") fence = undefined;
+    } else {
+      const codeFence = /^(`{3,}|~{3,})/.exec(content)?.[1];
+      const directiveFence = /^:{3,}/.exec(content)?.[0];
+      if (codeFence) {
+        fence = codeFence;
+      } else if (directiveFence) {
+        if (content.slice(directiveFence.length).trim() === "")
+          directives = Math.max(0, directives - 1);
+        else directives++;
+        depth = prefix.depth + directives;
+      } else {
+        const inline = inlineOverflow(line, prefix.index, limit - depth);
+        if (inline)
+          return { line: lineNumber, column: inline.index + 1, depth: depth + inline.depth };
+      }
+    }
+    if (depth > limit) return { line: lineNumber, column: prefix.index + 1, depth };
+    if (end === text.length) break;
+  }
+  return undefined;
+}
+
+/**
+ * The first node of `tree` nested deeper than `limit`, found without recursion, with its
+ * depth; undefined when the tree is shallow enough.
+ */
+export function findDeepNode(
+  tree: Root,
+  limit = maxNestingDepth,
+): { point: Point | undefined; depth: number } | undefined {
+  const stack: [Nodes, number][] = [[tree, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (depth > limit) return { point: node.position?.start, depth };
+    if (!("children" in node)) continue;
+    // Pushed last to first, so nodes are visited in document order.
+    for (let index = node.children.length - 1; index >= 0; index--) {
+      const child = node.children[index];
+      if (child) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
