@@ -1,13 +1,14 @@
 /**
- * The benchmark's workspace: a temp folder holding 100 copies of the sample, the sample scaled
- * 10× and 50× (for Casepress and for Pandoc), and Casepress's own HTML for the bare-Chromium
- * comparison. Everything the benchmark writes goes there; the repository is only read.
+ * The benchmark's workspace: a temp folder holding 100 copies of the sample, and the sample
+ * scaled 10× and 50× (for Casepress by scale-manuscript.ts, for Pandoc from the Pandoc fixture by
+ * the same transformation). Everything the benchmark writes goes there; the repository is only read.
  */
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { scaleManuscript, scalePandocManuscript } from "./bench-scale.ts";
+import { scalePandocManuscript } from "./bench-scale.ts";
+import { writeScaledManuscript } from "./scale-manuscript.ts";
 
 /** Where the benchmark's inputs live. */
 export interface Workspace {
@@ -28,23 +29,6 @@ export function fixturesDirectory(repository: string): string {
   return join(repository, "bench", "fixtures");
 }
 
-/**
- * A copy of the repository's journal whose length limits are lifted, for scaled manuscripts
- * (the journal's 1000-word limit would stop a 50× build). Casepress looks in the manuscript
- * root's `templates/` first.
- */
-async function copyJournalWithoutLimits(
-  repository: string,
-  root: string,
-  journal: string,
-): Promise<void> {
-  const target = join(root, "templates", journal);
-  await cp(join(repository, "templates", journal), target, { recursive: true });
-  const profilePath = join(target, "profile.json");
-  const profile = JSON.parse(await readFile(profilePath, "utf8")) as Record<string, unknown>; // The journal's own profile: a JSON object.
-  await writeFile(profilePath, `${JSON.stringify({ ...profile, limits: {} }, null, 2)}\n`);
-}
-
 /** A project folder (package.json marks the root) with the sample's figures. */
 async function project(repository: string, directory: string): Promise<void> {
   await mkdir(join(directory, "manuscript"), { recursive: true });
@@ -63,7 +47,6 @@ export async function prepareWorkspace(
   const directory = await mkdtemp(join(tmpdir(), "casepress-bench-"));
   const sample = await readFile(join(repository, "manuscript", "case-report.md"), "utf8");
   const references = await readFile(join(repository, "manuscript", "references.json"), "utf8");
-  const journal = /^journal:\s*(\S+)/m.exec(sample)?.[1] ?? "jaad-case-reports";
 
   const batch = join(directory, "batch");
   await project(repository, batch);
@@ -87,14 +70,12 @@ export async function prepareWorkspace(
 
   const scaled = new Map<number, string>();
   for (const factor of options.factors) {
-    const root = join(directory, `scaled-${factor}`);
-    await project(repository, root);
-    await copyJournalWithoutLimits(repository, root, journal);
-    const copy = scaleManuscript(sample, references, factor);
-    const path = join(root, "manuscript", "case-report.md");
-    await writeFile(path, copy.markdown);
-    await writeFile(join(root, "manuscript", "references.json"), copy.references);
-    scaled.set(factor, path);
+    // scale-manuscript.ts: the sample ×factor with its own reference and image copies, and the
+    // journal's length limits lifted.
+    const written = await writeScaledManuscript(factor, join(directory, `scaled-${factor}`), {
+      repository,
+    });
+    scaled.set(factor, written.manuscript);
 
     const pandocRoot = join(directory, `pandoc-${factor}`);
     await mkdir(pandocRoot, { recursive: true });

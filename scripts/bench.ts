@@ -3,7 +3,10 @@
  * whole-process wall time as a user runs it (`node scripts/casepress.mjs …`), with the speed
  * goals of the project. Not part of `npm test`.
  *
- *   npm run bench [-- --runs 5] [--copies 100] [--only html-1x,pdf-1x] [--no-profile]
+ *   npm run bench [-- --runs 5] [--copies 100] [--only html-1x,pdf-1x,…] [--no-profile] [--no-bundle]
+ *
+ * Case ids: check-1x, html-1x, pdf-1x, check-batch, html-batch, pdf-batch, html-10x, html-50x,
+ * warm-rebuild. `--no-bundle` skips rebuilding the bundle (scripts/bundle.mjs) first.
  *
  * Each pair runs alternately, A B A B, after one warm-up run each, so drift of a shared machine
  * hits both sides alike; the table shows medians. Memory is measured in separate runs.
@@ -567,6 +570,11 @@ process.stdout.write(
     .join(" ")} at end.\n\n`,
 );
 process.stdout.write(`${table(rows)}\n`);
+if (results.some((result) => result.id.endsWith("-batch"))) {
+  process.stdout.write(
+    "Batches are identical copies: they share one reference list, which a warm process formats once (render-page.ts); distinct manuscripts would each pay for citeproc.\n",
+  );
+}
 
 if (memory.length > 0) {
   const memoryRows = [

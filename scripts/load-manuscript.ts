@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { VFile } from "vfile";
 import { report } from "./diagnostics.ts";
-import { findDeepNesting, maxNestingDepth } from "./nesting-depth.ts";
+import { findDeepNesting, maxNestingDepth, maxParagraphConstructs } from "./nesting-depth.ts";
 
 /** Largest manuscript accepted, in bytes. */
 export const maxManuscriptBytes = 20 * 1024 * 1024;
@@ -167,12 +167,11 @@ export async function readManuscript(
   // Deep nesting makes the parser slow and the tree walkers overflow: refuse it before parsing.
   const deep = findDeepNesting(String(file.value));
   if (deep) {
-    report(
-      file,
-      "manuscript-too-large",
-      `Unexpected nesting about ${deep.depth} levels deep (lists, block quotes, emphasis, brackets or \`:::\` containers), expected at most ${maxNestingDepth}; flatten the structure.`,
-      { line: deep.line, column: deep.column },
-    );
+    const reason =
+      deep.kind === "depth"
+        ? `Unexpected nesting about ${deep.depth} levels deep (lists, block quotes, emphasis, brackets or \`:::\` containers), expected at most ${maxNestingDepth}; flatten the structure.`
+        : `Unexpected paragraph with more than ${maxParagraphConstructs} links, brackets, emphasis marks or code spans, expected fewer; split it into paragraphs.`;
+    report(file, "manuscript-too-large", reason, { line: deep.line, column: deep.column });
     file.value = "";
   }
   return file;

@@ -12,11 +12,19 @@ import type { Point } from "unist";
 /** The deepest nesting a manuscript may have (lists, quotes, emphasis, links, directives). */
 export const maxNestingDepth = 200;
 
-/** Where nesting first goes too deep, and how deep it was estimated there. */
+/**
+ * The most inline constructs (brackets, emphasis runs, code spans, `<`) one paragraph may hold.
+ * The parser's time grows with their square within a paragraph: 20,000 take a few seconds.
+ */
+export const maxParagraphConstructs = 20_000;
+
+/** Where nesting first goes too deep or a paragraph too complex, and the count there. */
 export interface DeepNesting {
   line: number;
   column: number;
+  /** The estimated depth, or for `constructs` the number of constructs. */
   depth: number;
+  kind: "depth" | "constructs";
 }
 
 const space = 0x20;
@@ -83,17 +91,21 @@ function blockPrefix(line: string, limit: number): { depth: number; index: numbe
   };
 }
 
+/** What one line's inline scan found: where a limit was passed, and how many constructs it saw. */
+interface InlineScan {
+  constructs: number;
+  over?: { depth: number; index: number; kind: DeepNesting["kind"] };
+}
+
 /**
- * Where inline nesting on one line first goes past `limit`: `[` opens a label and `]` closes
- * one; an emphasis delimiter run that can only open adds its length, one that can only close
- * subtracts it. Undefined when it never does.
+ * Scan one line's inline syntax: `[` opens a label and `]` closes one; an emphasis delimiter
+ * run that can only open adds its length to the depth, one that can only close subtracts it.
+ * Reports where the depth first passes `limit`, or where the constructs (brackets, delimiter
+ * runs, backticks, `<`) pass `budget`.
  */
-function inlineOverflow(
-  line: string,
-  from: number,
-  limit: number,
-): { depth: number; index: number } | undefined {
+function scanInline(line: string, from: number, limit: number, budget: number): InlineScan {
   let depth = 0;
+  let constructs = 0;
   let index = from;
   while (index < line.length) {
     const char = line[index];
@@ -101,41 +113,56 @@ function inlineOverflow(
       index += 2;
       continue;
     }
-    if (char === "*" || char === "_" || char === "~") {
+    if (char === "*" || char === "_" || char === "~" || char === "`") {
       let end = index;
       while (line[end] === char) end++;
-      const before = line[index - 1];
-      const after = line[end];
-      const beforeSpace = index === from || isWhitespace(before?.charCodeAt(0));
-      const afterSpace = isWhitespace(after?.charCodeAt(0));
-      const opens = !afterSpace && (beforeSpace || isPunctuation(before));
-      const closes = !beforeSpace && (afterSpace || isPunctuation(after));
-      if (opens && !closes) {
-        if (depth + (end - index) > limit)
-          return { depth: depth + (end - index), index: index + Math.max(0, limit - depth) };
-        depth += end - index;
-      } else if (closes && !opens) {
-        depth = Math.max(0, depth - (end - index));
+      if (++constructs > budget) return { constructs, over: { depth, index, kind: "constructs" } };
+      if (char !== "`") {
+        const before = line[index - 1];
+        const after = line[end];
+        const beforeSpace = index === from || isWhitespace(before?.charCodeAt(0));
+        const afterSpace = isWhitespace(after?.charCodeAt(0));
+        const opens = !afterSpace && (beforeSpace || isPunctuation(before));
+        const closes = !beforeSpace && (afterSpace || isPunctuation(after));
+        if (opens && !closes) {
+          if (depth + (end - index) > limit) {
+            const over = {
+              depth: depth + (end - index),
+              index: index + Math.max(0, limit - depth),
+              kind: "depth" as const,
+            };
+            return { constructs, over };
+          }
+          depth += end - index;
+        } else if (closes && !opens) {
+          depth = Math.max(0, depth - (end - index));
+        }
       }
       index = end;
       continue;
     }
-    if (char === "[" && ++depth > limit) return { depth, index };
+    if (char === "[" || char === "<") {
+      if (++constructs > budget) return { constructs, over: { depth, index, kind: "constructs" } };
+      if (char === "[" && ++depth > limit)
+        return { constructs, over: { depth, index, kind: "depth" } };
+    }
     if (char === "]") depth = Math.max(0, depth - 1);
     index++;
   }
-  return undefined;
+  return { constructs };
 }
 
 /**
- * Scan Markdown text for nesting deeper than `limit`, in time linear in its length. The
- * estimate errs on the deep side (indentation counts as possible list levels), so it flags
- * only input far from anything a manuscript needs.
+ * Scan Markdown text, in time linear in its length, for nesting deeper than `limit` or a
+ * paragraph with more than `maxParagraphConstructs` inline constructs (the parser's cost grows
+ * with their square). The depth estimate errs on the deep side (indentation counts as possible
+ * list levels), so it flags only input far from anything a manuscript needs.
  */
 export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNesting | undefined {
   let lineNumber = 0;
   let start = 0;
   let directives = 0;
+  let constructs = 0;
   let fence: string | undefined;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
@@ -144,12 +171,18 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
     const line = text.slice(start, end).replace(/\r$/, "");
     start = end + 1;
     if (line.trim() === "") {
+      constructs = 0;
       if (end === text.length) break;
       continue;
     }
     const prefix = blockPrefix(line, limit - directives);
     if (prefix.over !== undefined) {
-      return { line: lineNumber, column: prefix.over + 1, depth: prefix.depth + directives };
+      return {
+        line: lineNumber,
+        column: prefix.over + 1,
+        depth: prefix.depth + directives,
+        kind: "depth",
+      };
     }
     const content = line.slice(prefix.index);
     let depth = prefix.depth + directives;
@@ -166,12 +199,27 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
         else directives++;
         depth = prefix.depth + directives;
       } else {
-        const inline = inlineOverflow(line, prefix.index, limit - depth);
-        if (inline)
-          return { line: lineNumber, column: inline.index + 1, depth: depth + inline.depth };
+        // Table rows are parsed row by row, so they do not add up.
+        if (content.startsWith("|")) constructs = 0;
+        const inline = scanInline(
+          line,
+          prefix.index,
+          limit - depth,
+          maxParagraphConstructs - constructs,
+        );
+        constructs += inline.constructs;
+        if (inline.over) {
+          const found = inline.over.kind === "depth" ? depth + inline.over.depth : constructs;
+          return {
+            line: lineNumber,
+            column: inline.over.index + 1,
+            depth: found,
+            kind: inline.over.kind,
+          };
+        }
       }
     }
-    if (depth > limit) return { line: lineNumber, column: prefix.index + 1, depth };
+    if (depth > limit) return { line: lineNumber, column: prefix.index + 1, depth, kind: "depth" };
     if (end === text.length) break;
   }
   return undefined;

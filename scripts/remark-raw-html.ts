@@ -16,6 +16,7 @@ import type { Point, Position } from "unist";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { report } from "./diagnostics.ts";
+import { maxNestingDepth } from "./nesting-depth.ts";
 
 /** Raw HTML elements kept (without attributes). */
 export const allowedRawElements = ["sup", "sub", "br"] as const;
@@ -38,6 +39,9 @@ export const removedWithContent = new Set([
   "xmp",
   "plaintext",
 ]);
+
+/** How deep kept `<sup>`/`<sub>` may nest; deeper ones are removed. */
+export const maxRawNesting = 8;
 
 /** URL schemes a link may use; images may use none (their files are loaded locally). */
 export const safeLinkSchemes = new Set(["http", "https", "mailto"]);
@@ -133,6 +137,7 @@ function breakNode(position: Position | undefined): Break {
 function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingContent[] {
   const root: PhrasingContent[] = [];
   const frames: { element: HtmlElement }[] = [];
+  const unclosed = new Set<string>();
   const current = () => frames.at(-1)?.element.children ?? root;
   for (let index = 0; index < children.length; index++) {
     const child = children[index];
@@ -160,6 +165,10 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
       current().push(breakNode(child.position));
       continue;
     }
+    if (isAllowed(tag.name) && tag.kind === "open" && frames.length >= maxRawNesting) {
+      reportRemoved(file, `\`<${tag.name}>\` nested more than ${maxRawNesting} deep`, place);
+      continue;
+    }
     if (isAllowed(tag.name) && tag.kind === "open") {
       const element: HtmlElement = {
         type: "htmlElement",
@@ -175,14 +184,17 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
     if (isAllowed(tag.name)) continue;
     reportRemoved(file, `\`<${tag.name}>\``, place);
     if (tag.kind === "open" && removedWithContent.has(tag.name)) {
-      // Skip to the matching end tag among the siblings, when there is one.
+      // Skip to the matching end tag among the siblings, when there is one. Once a name has
+      // no end tag ahead, none is looked for again (which keeps this linear).
+      if (unclosed.has(tag.name)) continue;
       const end = children.findIndex(
         (sibling, at) =>
           at > index &&
           sibling.type === "html" &&
           /^<\/([a-z][a-z0-9-]*)\s*>$/i.exec(sibling.value)?.[1]?.toLowerCase() === tag.name,
       );
-      if (end !== -1) index = end;
+      if (end === -1) unclosed.add(tag.name);
+      else index = end;
     }
   }
   const visitMerged = (nodes: PhrasingContent[]): PhrasingContent[] => {
@@ -235,9 +247,46 @@ const blockElements = new Set([
   "ul",
 ]);
 
+const voidElements = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+]);
+
+/** An upper estimate of how deep the elements of an HTML fragment nest, in one linear pass. */
+function htmlDepth(html: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const match of html.matchAll(/<(\/?)([a-z][a-z0-9-]*)[^<>]*?(\/?)>/gi)) {
+    const [, closing, name = "", selfClosing] = match;
+    if (closing) depth = Math.max(0, depth - 1);
+    else if (!selfClosing && !voidElements.has(name.toLowerCase())) max = Math.max(max, ++depth);
+  }
+  return max;
+}
+
 /** Turn a block of raw HTML into phrasing content: allowed elements kept, text kept, rest reported. */
 function convertBlock(node: Html, file: VFile): PhrasingContent[] {
   const start = node.position?.start;
+  if (htmlDepth(node.value) > maxNestingDepth) {
+    // The HTML parser's tree builders recurse; such a block is dropped whole, unparsed.
+    reportRemoved(
+      file,
+      `nested more than ${maxNestingDepth} elements deep, with its content`,
+      start,
+    );
+    return [];
+  }
   const fragment = fromHtml(node.value, { fragment: true });
   const convert = (hast: HastNodes): PhrasingContent[] => {
     if (hast.type === "text")

@@ -5,17 +5,21 @@
  * leave an earlier output untouched; read nothing outside the manuscript's root; and never let
  * manuscript HTML or `javascript:` URLs into the output.
  *
- * Static cases are folders under tests/fixtures/bad-inputs/ (input.md plus the files it names,
- * expected-messages.txt as `file:line:column severity rule`); the big or binary ones are made
- * here at run time. `UPDATE_EXPECTED=1` rewrites the expected files from the actual output.
+ * Static cases are folders under tests/fixtures/bad-inputs/: input.md plus the files it names,
+ * expected-messages.txt as `file:line:column severity rule`, and optionally expected.html with
+ * fragments (one a line) the page must contain. The big or binary cases are made here at run
+ * time. `UPDATE_EXPECTED=1` rewrites the expected messages from the actual output.
  */
 import { execFileSync } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { VFile } from "vfile";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../scripts/cli.ts";
 import { maxManuscriptBytes } from "../scripts/load-manuscript.ts";
+import { manuscriptParser } from "../scripts/parse-manuscript.ts";
+import { sanitizeRawHtml, urlScheme } from "../scripts/remark-raw-html.ts";
 import { activeContent } from "./helpers.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "bad-inputs");
@@ -136,6 +140,11 @@ describe("the bad-input catalogue, through `casepress build`", () => {
       const run = await build(join(directory, "input.md"), outDir);
       expect(run.messages).toEqual(await expectedMessages(directory, run.messages));
       await expectWellBehaved(run, outDir);
+      // expected.html: fragments (one a line) the page must contain.
+      const fragments = await readFile(join(directory, "expected.html"), "utf8").catch(() => "");
+      const html = await readFile(join(outDir, "input.html"), "utf8");
+      for (const fragment of fragments.split("\n").filter(Boolean))
+        expect(html).toContain(fragment);
     });
   }
 });
@@ -194,6 +203,23 @@ describe("bad inputs made at run time", () => {
     await expectWellBehaved(run, outDir);
   });
 
+  it("a 1 MB line dense with links and emphasis: manuscript-too-large, not minutes of parsing", async () => {
+    const { input, markdown } = await baseCopy();
+    // Four constructs a repeat: two `[` and two `**` runs.
+    const repeat = "[@reiter2011] [a](b) **c** ";
+    const dense = repeat.repeat(40_000);
+    expect(dense.length).toBeGreaterThan(1_000_000);
+    await writeFile(input, markdown.replace("The ulcer healed.", dense));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "The ulcer healed.");
+    expect(run.messages).toEqual([
+      `input.md:${line}:${(20_000 / 4) * repeat.length + 1} error manuscript-too-large`,
+    ]);
+    expect(run.stderr).toContain("split it into paragraphs");
+    await expectWellBehaved(run, outDir);
+  });
+
   /** Name, the deep text, and the column where nesting passes 200 (0: somewhere). */
   const nestings: [string, (n: number) => string, number][] = [
     ["10,000 nested list levels", (n) => `${"- ".repeat(n)}deep`, 401],
@@ -224,6 +250,19 @@ describe("bad inputs made at run time", () => {
       await expectWellBehaved(run, outDir);
     });
   }
+
+  it("10,000 nested raw HTML elements: removed whole with html-raw-removed, no stack overflow", async () => {
+    const { input, markdown } = await baseCopy();
+    await writeFile(
+      input,
+      markdown.replace("The ulcer healed.", `The ulcer healed.\n\n${"<dl>".repeat(10_000)}`),
+    );
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "The ulcer healed.") + 2;
+    expect(run.messages).toEqual([`input.md:${line}:1 warning html-raw-removed`]);
+    await expectWellBehaved(run, outDir);
+  });
 
   it("nesting spread over lines is caught in the tree: manuscript-too-large", async () => {
     const { input, markdown } = await baseCopy();
@@ -305,5 +344,35 @@ describe("nothing is read outside the manuscript's root", () => {
       `input.md:${lineOf(markdown, "bibliography:")}:15 error path-outside-root`,
     );
     await expectWellBehaved(run, outDir);
+  });
+});
+
+describe("remarkRawHtml", () => {
+  it("reads URL schemes as a browser does", () => {
+    expect(urlScheme("javascript:alert(1)")).toBe("javascript");
+    expect(urlScheme(" JaVa\tScRiPt:alert(1)")).toBe("javascript");
+    expect(urlScheme("java\nscript:x")).toBe("javascript");
+    expect(urlScheme("https://example.org")).toBe("https");
+    expect(urlScheme("figures/a:b.png")).toBeUndefined();
+    expect(urlScheme("#fig-1")).toBeUndefined();
+    expect(urlScheme("../x.png")).toBeUndefined();
+  });
+
+  it("is idempotent: a second run changes nothing and reports nothing", () => {
+    const markdown = [
+      "A<sup>2</sup> <span>b</span> <script>x</script> [c](javascript:d) <!-- e -->",
+      "",
+      "<div>f <b>g</b></div>",
+      "",
+    ].join("\n");
+    const file = new VFile({ value: markdown });
+    const tree = manuscriptParser.parse(file);
+    sanitizeRawHtml(tree, file);
+    const once = JSON.stringify(tree);
+    const reported = file.messages.length;
+    expect(reported).toBe(5);
+    sanitizeRawHtml(tree, file);
+    expect(JSON.stringify(tree)).toBe(once);
+    expect(file.messages).toHaveLength(reported);
   });
 });

@@ -86,6 +86,12 @@ const snippets = [
   "~~",
   "SLE",
   "(APLAs)",
+  "<div>",
+  "</div>",
+  "<sup><sup><sup>",
+  "<dl>".repeat(300),
+  "[".repeat(250),
+  "> ".repeat(250),
 ];
 
 type Mutation =
