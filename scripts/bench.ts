@@ -570,7 +570,7 @@ process.stdout.write(
     .join(" ")} at end.\n\n`,
 );
 process.stdout.write(`${table(rows)}\n`);
-if (results.some((result) => result.id.endsWith("-batch"))) {
+if (results.some((result) => ["html-batch", "pdf-batch"].includes(result.id))) {
   process.stdout.write(
     "Batches are identical copies: they share one reference list, which a warm process formats once (render-page.ts); distinct manuscripts would each pay for citeproc.\n",
   );

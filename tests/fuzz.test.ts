@@ -15,7 +15,7 @@ import { compileManuscript } from "../scripts/pipeline.ts";
 import { renderPage } from "../scripts/render-page.ts";
 import { activeContent, repositoryDirectory } from "./helpers.ts";
 
-const runs = Number(process.env.FUZZ_RUNS ?? 120);
+const runs = Number(process.env.FUZZ_RUNS ?? 200);
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_125);
 
 /** Text the mutations insert: the characters and constructs that steer the parsers. */
