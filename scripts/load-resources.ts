@@ -7,6 +7,7 @@ import { readFile, realpath } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseBibliography } from "./bibliography.ts";
+import { readImageHeader } from "./image-header.ts";
 import type {
   BibliographyResource,
   CsvResource,
@@ -67,28 +68,17 @@ async function loadBibliography(
   return { reference, status: "ok", absolutePath: opened.absolutePath, entries, problems };
 }
 
-type SharpModule = typeof import("sharp");
-let sharpModule: Promise<SharpModule> | undefined;
-
 async function loadImage(reference: string, location: ManuscriptLocation): Promise<ImageResource> {
   const opened = await openInsideRoot(reference, location);
   if (!opened.ok) return opened.failure;
-  sharpModule ??= import("sharp");
-  const sharp = (await sharpModule).default;
   try {
-    const metadata = await sharp(opened.bytes, { failOn: "error" }).metadata();
-    if (!metadata.width || !metadata.height) throw new Error("no pixel size in the header");
-    return {
-      status: "ok",
-      absolutePath: opened.absolutePath,
-      format: metadata.format,
-      width: metadata.width,
-      height: metadata.height,
-      ...(metadata.density ? { density: metadata.density } : {}),
-    };
+    return { status: "ok", absolutePath: opened.absolutePath, ...readImageHeader(opened.bytes) };
   } catch (error) {
-    const detail = (error as Error).message.replace(/\s+/g, " ").trim();
-    return { status: "malformed", absolutePath: opened.absolutePath, detail };
+    return {
+      status: "malformed",
+      absolutePath: opened.absolutePath,
+      detail: (error as Error).message,
+    };
   }
 }
 
