@@ -2,7 +2,7 @@
  * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
  * with the pdf format, `<out>/<name>.pdf`. A manuscript with errors writes nothing.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { hasErrors, report } from "./diagnostics.ts";
@@ -31,6 +31,18 @@ export interface BuildOptions {
   cwd?: string;
   /** The preprint version label (`--version-label`); default `git describe`. */
   versionLabel?: string;
+  /**
+   * Assets this process already copied (a warm preview): a source whose size and modification
+   * time are unchanged, with its copy still in place, is not copied again.
+   */
+  copiedAssets?: Map<string, CopiedAsset>;
+}
+
+/** An asset copied into the output folder, as it was when copied. */
+export interface CopiedAsset {
+  from: string;
+  size: number;
+  mtimeMs: number;
 }
 
 /** Prints the PDF of a written HTML file; one per process, see `render-pdf.ts`. */
@@ -89,10 +101,35 @@ export async function buildManuscript(
     })),
     ...copies,
   ];
+  // Look at every source at once; in a warm process, copy only what changed since last time.
+  const copied = options.copiedAssets;
+  const checked = await Promise.all(
+    sources.map(async (source) => {
+      const target = join(outDir, assets, source.to);
+      if (!copied) return { source, target, fresh: false, from: undefined };
+      const [from, to] = await Promise.all([
+        stat(source.from).catch(() => undefined),
+        stat(target).catch(() => undefined),
+      ]);
+      const last = copied.get(target);
+      const fresh =
+        from !== undefined &&
+        to !== undefined &&
+        last?.from === source.from &&
+        last.size === from.size &&
+        last.mtimeMs === from.mtimeMs &&
+        to.size === from.size;
+      return { source, target, fresh, from };
+    }),
+  );
   const outputs: OutputFile[] = [];
-  for (const source of sources) {
+  const updates: [string, CopiedAsset][] = [];
+  for (const { source, target, fresh, from } of checked) {
+    if (fresh) continue;
     try {
-      outputs.push({ path: join(outDir, assets, source.to), data: await readFile(source.from) });
+      outputs.push({ path: target, data: await readFile(source.from) });
+      if (from)
+        updates.push([target, { from: source.from, size: from.size, mtimeMs: from.mtimeMs }]);
     } catch {
       report(
         file,
@@ -105,6 +142,7 @@ export async function buildManuscript(
   const htmlPath = join(outDir, `${name}.html`);
   outputs.push({ path: htmlPath, data: html });
   await writeFilesAtomic(outputs);
+  for (const [target, asset] of updates) copied?.set(target, asset);
   const written = outputs.map((output) => output.path);
 
   if (options.formats.includes("pdf") && printer) {
