@@ -5,7 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
-import { type BuildResult, buildManuscript, type OutputFormat, type PdfPrinter } from "./build.ts";
+import {
+  type BuildOptions,
+  type BuildResult,
+  buildManuscript,
+  type OutputFormat,
+  type PdfPrinter,
+} from "./build.ts";
 import { checkManuscripts, expandInputs, parseShard, selectShard } from "./check.ts";
 import { hasErrors } from "./diagnostics.ts";
 import { formatReport, type ReportFormat, reportFormats, toJsonReport } from "./format-messages.ts";
@@ -27,6 +33,7 @@ Build options:
   -j, --journal <id>         journal folder under templates/ (default: front matter, then jaad-case-reports)
       --root <dir>           the manuscript's root; files it names must lie inside
       --version-label <text> preprint version label (default: git describe)
+  -w, --watch                rebuild one manuscript whenever it or a file it names changes
 
 Check options:
   -f, --format <format>      text, json, github or sarif (default: text)
@@ -88,6 +95,7 @@ async function runBuild(args: string[]): Promise<number> {
       journal: { type: "string", short: "j" },
       root: { type: "string" },
       "version-label": { type: "string" },
+      watch: { type: "boolean", short: "w" },
     },
   });
   const formats = parseFormats(values.format);
@@ -96,6 +104,18 @@ async function runBuild(args: string[]): Promise<number> {
   );
   if (unmatched.length > 0)
     fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  const buildOptions = {
+    outDir: values.out ?? "dist",
+    formats,
+    ...(values.journal ? { journal: values.journal } : {}),
+    ...(values.root ? { root: values.root } : {}),
+    ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
+  };
+  if (values.watch) {
+    const [only, ...others] = files;
+    if (only === undefined || others.length > 0) fail("--watch takes exactly one manuscript.");
+    return runWatch(only, buildOptions);
+  }
   let environmentError = false;
   // The browser starts now and boots on the other core while the manuscripts compile; the
   // first `print` waits for it. Settled results are read once the builds are done.
@@ -106,13 +126,6 @@ async function runBuild(args: string[]): Promise<number> {
       const created = await starting;
       return "help" in created ? undefined : created.print(htmlPath, outDir, file);
     },
-  };
-  const buildOptions = {
-    outDir: values.out ?? "dist",
-    formats,
-    ...(values.journal ? { journal: values.journal } : {}),
-    ...(values.root ? { root: values.root } : {}),
-    ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
   };
   // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
   // pages busy); results keep the order of `files`. HTML alone gains nothing from overlap.
@@ -141,6 +154,25 @@ async function runBuild(args: string[]): Promise<number> {
       if (!output.includes("_files/")) process.stdout.write(`wrote ${displayPath(output)}\n`);
   if (results.some((result) => hasErrors(result.file))) return 1;
   return environmentError ? 2 : 0;
+}
+
+/** Rebuild on every change until Ctrl-C; resolves to 0 when stopped. */
+async function runWatch(path: string, options: BuildOptions): Promise<number> {
+  const { watchManuscript } = await import("./watch.ts");
+  const handle = await watchManuscript(path, options, (build) => {
+    writeDiagnostics([build.file]);
+    const html = build.outputs.find((output) => output.endsWith(".html"));
+    const verdict = html
+      ? `rebuilt ${displayPath(html)} in ${Math.round(build.durationMs)} ms`
+      : "not rebuilt: fix the errors above";
+    process.stderr.write(`${verdict}; watching for changes (Ctrl-C to stop)\n`);
+  });
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await handle.close();
+  return 0;
 }
 
 async function runCheck(args: string[]): Promise<number> {
