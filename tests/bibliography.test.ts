@@ -365,21 +365,13 @@ describe("reference formatter", () => {
       issued: { "date-parts": [[1990 + (index % 30)]] },
     }));
 
-  it("formats 500 references in one pass in well under a second", () => {
-    const items = many(500);
-    // Best of three: the figure measures the formatter, not other work on a busy machine.
-    let best = Number.POSITIVE_INFINITY;
-    let printed: string[] = [];
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      printed = jaad.format(items);
-      best = Math.min(best, performance.now() - started);
-    }
+  // Its speed is measured by `npm run bench` (the ×50 manuscript), never in a timed test.
+  it("formats 500 references in one pass, in the order given", () => {
+    const printed = jaad.format(many(500));
     expect(printed).toHaveLength(500);
     expect(printed[499]).toBe(
       "Author499 AB, Second C, Third D. Finding number 499. <i>J Am Acad Dermatol</i>. 2009;49(1):499-508.",
     );
-    expect(best).toBeLessThan(1000);
   });
 
   it("is cached per style and locale, and keeps the order it is given", () => {
