@@ -6,7 +6,15 @@
 import type { Root, Yaml } from "mdast";
 import type { Position } from "unist";
 import type { VFile } from "vfile";
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit as visitYaml,
+  type Node as YamlNode,
+} from "yaml";
 import type { core } from "zod";
 import { report } from "./diagnostics.ts";
 import { type FrontMatter, frontMatterSchema, knownKeys } from "./front-matter-schema.ts";
@@ -81,6 +89,8 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true,
+    // Problems are reported as diagnostics; yaml's own warnings would go to stderr.
+    logLevel: "error",
   });
   const toPosition = (range: readonly [number, number, number?] | null | undefined) => {
     if (!range) return undefined;
@@ -127,7 +137,21 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
   }
   if (document.errors.some((error) => error.code !== "DUPLICATE_KEY")) return;
 
-  const data: unknown = document.toJS({ maxAliasCount: 50 });
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    // toJS throws on an alias whose anchor is missing (`*C**`) or on too many aliases.
+    let place: Position | undefined;
+    visitYaml(document, {
+      Alias(_, alias) {
+        place ??= toPosition(alias.range);
+      },
+    });
+    const reason = `Invalid YAML in the front matter: ${(error as Error).message}. A value starting with \`*\` or \`&\` must be quoted.`;
+    report(file, "front-matter-yaml", reason, place ?? frontMatterStart);
+    return;
+  }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     report(
       file,
