@@ -325,6 +325,8 @@ export function checkAbbreviations(
   options: AbbreviationOptions = {},
 ): void {
   const frontMatter = file.data.frontMatter;
+  // Without usable front matter there is no list to check against; its own error says so.
+  if (!frontMatter) return;
   const profile = file.data.journal;
   const locateFrontMatter = file.data.locateFrontMatter ?? (() => undefined);
   const source = String(file.value);

@@ -196,6 +196,8 @@ export function resolveCitations(tree: Root, file: VFile): void {
     for (const key of node.keys) {
       const entry = entries.get(key);
       if (!entry) {
+        // With no usable front matter the bibliography is unknown; that error is reported already.
+        if (!file.data.frontMatter) continue;
         report(
           file,
           "citation-key-unknown",

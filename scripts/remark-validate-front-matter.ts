@@ -71,8 +71,9 @@ function deleteAt(data: unknown, path: Path, key: string): void {
 /** Validate the front matter node of `tree` into `file.data.frontMatter`. */
 export function validateFrontMatter(tree: Root, file: VFile): void {
   const yamlNode = tree.children.find((node): node is Yaml => node.type === "yaml");
-  const fallback: FrontMatter = { title: "", authors: [] };
-  file.data.frontMatter = fallback;
+  // `frontMatter` stays unset while the YAML is unusable, so later checks that read it (journal
+  // statements, citation keys, abbreviations) stay quiet instead of repeating this error.
+  delete file.data.frontMatter;
   file.data.locateFrontMatter = () => undefined;
   if (!yamlNode?.position) {
     report(
