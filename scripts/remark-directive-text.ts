@@ -8,6 +8,9 @@ import type { ContainerDirective } from "mdast-util-directive";
 import type { VFile } from "vfile";
 import { report } from "./diagnostics.ts";
 
+/** Containers whose broken fences are already explained by the container they ran into. */
+const explained = new WeakSet<object>();
+
 /** The container directives Casepress understands. */
 export const knownContainers = new Set(["figure", "table"]);
 
@@ -56,7 +59,21 @@ function visit(parent: Parent, file: VFile, source: string): void {
       continue;
     }
     if (child.type === "containerDirective") {
-      if (!isClosed(child, source)) {
+      const nested = knownContainers.has(child.name)
+        ? child.children.find(
+            (inner) => inner.type === "containerDirective" && knownContainers.has(inner.name),
+          )
+        : undefined;
+      if (nested?.type === "containerDirective") {
+        explained.add(nested);
+        // Figures and tables never nest: the next container's fences closed this one's.
+        report(
+          file,
+          "directive-unclosed",
+          `Unclosed \`:::${child.name}\` container: it runs into the \`:::${nested.name}\` on line ${nested.position?.start.line ?? "?"}; add a line with \`:::\` where the ${child.name} ends.`,
+          child.position?.start,
+        );
+      } else if (!explained.has(child) && !isClosed(child, source)) {
         report(
           file,
           "directive-unclosed",
