@@ -252,9 +252,29 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 2;
     }
+    const code = (error as { code?: string }).code;
+    if (code !== undefined && fileSystemErrors.has(code)) {
+      process.stderr.write(
+        `casepress: cannot write the output: ${(error as Error).message}\nCheck that --out names a folder you can write to and that the disk has room.\n`,
+      );
+      return 2;
+    }
     process.stderr.write(
       `casepress: internal error: ${(error as Error).message}\nPlease report this with the manuscript that caused it.\n`,
     );
     return 2;
   }
 }
+
+/** Errors from the file system while writing outputs: an environment problem, not a bug. */
+const fileSystemErrors = new Set([
+  "EACCES",
+  "EPERM",
+  "ENOTDIR",
+  "EISDIR",
+  "ENOSPC",
+  "EROFS",
+  "EEXIST",
+  "ENOENT",
+  "EMFILE",
+]);
