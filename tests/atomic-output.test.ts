@@ -123,6 +123,7 @@ describe("builds that fail, are killed or run at once", () => {
     const run = await ended(startBuild(manuscript, outDir));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("case-report_files");
+    expect(run.stderr).toContain("casepress: cannot write the output");
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(await readFile(join(outDir, "case-report.html"), "utf8")).toBe(previousHtml);
     expect(await temporaries(outDir)).toEqual([]);
