@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,6 +7,7 @@ import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
+import { expect, it } from "vitest";
 import { assetsDirectoryName } from "../scripts/build.ts";
 import { severityOf, sortedMessages } from "../scripts/diagnostics.ts";
 import { casepressVersion } from "../scripts/load-journal.ts";
@@ -13,6 +15,7 @@ import { readManuscript } from "../scripts/load-manuscript.ts";
 import { type CompiledManuscript, compileManuscript } from "../scripts/pipeline.ts";
 import { rewriteAssetUrls } from "../scripts/remark-asset-urls.ts";
 import { renderPage } from "../scripts/render-page.ts";
+import { isRuleId, rules } from "../scripts/rules.ts";
 
 /** The repository's folder. */
 export const repositoryDirectory = join(import.meta.dirname, "..");
@@ -179,4 +182,27 @@ export function activeContent(html: string): string[] {
     }
   });
   return found;
+}
+
+/** Whether a rule belongs to the figure, table, cross-reference and path checks. */
+export function isFloatRule(ruleId: string): boolean {
+  return (
+    isRuleId(ruleId) &&
+    ["figures", "tables", "cross-references", "paths"].includes(rules[ruleId].source)
+  );
+}
+
+/**
+ * One test per fixture folder under `folder`: its messages of the rules `keep` accepts equal
+ * `expected-messages.txt`, and its HTML contains every fragment of `expected.html`.
+ */
+export function testFixtureFolders(folder: string, keep: (ruleId: string) => boolean): void {
+  const cases = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  for (const { name } of cases) {
+    it(name, async () => {
+      const run = await runFixture(join(folder, name), keep);
+      expect(run.messages).toEqual(run.expectedMessages);
+      expect(run.missingHtml).toEqual([]);
+    });
+  }
 }

@@ -1,24 +1,18 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isRuleId, rules } from "../scripts/rules.ts";
-import { compileFixture, compileMarkdown, frontMatter, messagesOf, runFixture } from "./helpers.ts";
+import {
+  compileFixture,
+  compileMarkdown,
+  frontMatter,
+  isFloatRule,
+  messagesOf,
+  testFixtureFolders,
+} from "./helpers.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "cross-references");
-const areas = new Set(["figures", "tables", "cross-references", "paths"]);
-const ownRule = (id: string) => isRuleId(id) && areas.has(rules[id].source);
 
 describe("cross-reference fixtures (input.md → expected.html, expected-messages.txt)", () => {
-  const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>
-    entry.isDirectory(),
-  );
-  for (const { name } of cases) {
-    it(name, async () => {
-      const run = await runFixture(join(fixtures, name), ownRule);
-      expect(run.messages).toEqual(run.expectedMessages);
-      expect(run.missingHtml).toEqual([]);
-    });
-  }
+  testFixtureFolders(fixtures, isFloatRule);
 });
 
 describe("remarkCrossReferences", () => {

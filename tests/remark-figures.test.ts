@@ -1,34 +1,23 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gridColumns } from "../scripts/remark-figures.ts";
-import { isRuleId, rules } from "../scripts/rules.ts";
 import {
   collapseHtml,
   compileFixture,
   compileMarkdown,
   frontMatter,
+  isFloatRule,
   messagesOf,
   renderHtml,
-  runFixture,
+  testFixtureFolders,
 } from "./helpers.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "figures");
 const png = readFileSync(join(fixtures, "ids", "images", "good.png"));
-const areas = new Set(["figures", "tables", "cross-references", "paths"]);
-const ownRule = (id: string) => isRuleId(id) && areas.has(rules[id].source);
 
 describe("figure fixtures (input.md → expected.html, expected-messages.txt)", () => {
-  const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>
-    entry.isDirectory(),
-  );
-  for (const { name } of cases) {
-    it(name, async () => {
-      const run = await runFixture(join(fixtures, name), ownRule);
-      expect(run.messages).toEqual(run.expectedMessages);
-      expect(run.missingHtml).toEqual([]);
-    });
-  }
+  testFixtureFolders(fixtures, isFloatRule);
 });
 
 describe("remarkFigures", () => {
@@ -79,7 +68,9 @@ describe("remarkFigures", () => {
   it("takes a legend written on the line right after the image", async () => {
     const markdown = `${frontMatter()}\nSee @fig-a.\n\n:::figure{#fig-a}\n![Alt](a.png)\nThe legend.\n:::\n`;
     const compiled = await compileMarkdown(markdown, { files: { "a.png": png } });
-    expect(compiled.file.messages.filter((message) => ownRule(message.ruleId ?? ""))).toEqual([]);
+    expect(compiled.file.messages.filter((message) => isFloatRule(message.ruleId ?? ""))).toEqual(
+      [],
+    );
     expect(collapseHtml(await renderHtml(compiled))).toContain(
       '<div class="figure-images"><img src="input_files/a.png" alt="Alt" width="1050" height="600"></div><figcaption><b class="figure-label">Fig 1.</b> The legend.</figcaption>',
     );

@@ -1,32 +1,20 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isRuleId, rules } from "../scripts/rules.ts";
 import {
   collapseHtml,
   compileFixture,
   compileMarkdown,
   frontMatter,
+  isFloatRule,
   messagesOf,
   renderHtml,
-  runFixture,
+  testFixtureFolders,
 } from "./helpers.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "tables");
-const areas = new Set(["figures", "tables", "cross-references", "paths"]);
-const ownRule = (id: string) => isRuleId(id) && areas.has(rules[id].source);
 
 describe("table fixtures (input.md → expected.html, expected-messages.txt)", () => {
-  const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>
-    entry.isDirectory(),
-  );
-  for (const { name } of cases) {
-    it(name, async () => {
-      const run = await runFixture(join(fixtures, name), ownRule);
-      expect(run.messages).toEqual(run.expectedMessages);
-      expect(run.missingHtml).toEqual([]);
-    });
-  }
+  testFixtureFolders(fixtures, isFloatRule);
 });
 
 describe("remarkTables", () => {
