@@ -17,7 +17,7 @@ import {
 } from "yaml";
 import type { core } from "zod";
 import { report } from "./diagnostics.ts";
-import { type FrontMatter, frontMatterSchema, knownKeys } from "./front-matter-schema.ts";
+import { frontMatterSchema, knownKeys } from "./front-matter-schema.ts";
 import { didYouMean } from "./suggest.ts";
 import type { FrontMatterLocator } from "./vfile-data.ts";
 
