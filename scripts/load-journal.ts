@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type JournalProfile, journalProfileSchema } from "./journal-profile.ts";
+import { isRuleId, rules } from "./rules.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** Casepress's own folder: the nearest folder above this module holding its package.json. */
 export const casepressDirectory: string = (() => {
@@ -113,6 +115,14 @@ function readJournal(id: string, directory: string): JournalProfile | JournalPro
     };
   }
   const profile = parsed.data;
+  const unknownRule = Object.keys(profile.severities).find((rule) => !isRuleId(rule));
+  if (unknownRule !== undefined) {
+    return {
+      rule: "journal-profile-invalid",
+      file: profilePath,
+      message: `Unknown rule \`${unknownRule}\` in the profile's \`severities\`; \`casepress rules\` lists the rule ids.${didYouMean(unknownRule, Object.keys(rules))}`,
+    };
+  }
   const read = (name: string) => {
     const path = join(directory, name);
     return existsSync(path) ? readFileSync(path, "utf8") : undefined;

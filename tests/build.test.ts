@@ -142,3 +142,30 @@ describe("the build command", () => {
     expect((await casepress(["build", "--no-such-option"], project)).code).toBe(2);
   });
 });
+
+describe("journal profiles", () => {
+  it("reject a severity for a rule that does not exist, with a suggestion", async () => {
+    const { cp: copy, mkdir: makeDirectory } = await import("node:fs/promises");
+    const root = await mkdtemp(join(tmpdir(), "casepress-journal-"));
+    await makeDirectory(join(root, "templates"), { recursive: true });
+    await copy(
+      join(repositoryDirectory, "templates", "preprint"),
+      join(root, "templates", "typo"),
+      { recursive: true },
+    );
+    const profilePath = join(root, "templates", "typo", "profile.json");
+    const profile = JSON.parse(await readFile(profilePath, "utf8")) as Record<string, unknown>;
+    profile.severities = { "citation-key-unknwon": "warning" };
+    await writeFile(profilePath, JSON.stringify(profile));
+    await writeFile(join(root, "package.json"), "{}\n");
+    await writeFile(
+      join(root, "a.md"),
+      "---\ntitle: T\nauthors:\n  - name: A\njournal: typo\n---\n\nText.\n",
+    );
+    const result = await buildManuscript("a.md", { outDir: "out", formats: ["html"], cwd: root });
+    const [message] = result.file.messages.filter((m) => m.ruleId === "journal-profile-invalid");
+    expect(message?.reason).toContain("Unknown rule `citation-key-unknwon`");
+    expect(message?.reason).toContain("Did you mean `citation-key-unknown`?");
+    expect(result.outputs).toEqual([]);
+  });
+});
