@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The `casepress` command. It runs the bundle that `npm ci` builds (scripts/bundle.mjs) and,
-// when that is missing, the TypeScript sources through tsx.
+// when that is missing or older than a source file, the TypeScript sources through tsx.
 //
 // The bundle is one CommonJS file compiled through V8's code cache: the first run after a
 // (re)build saves the compiled code beside the bundle, and later runs skip parsing and
 // compiling 4 MB of JavaScript. A stale or foreign cache is rejected by V8 and rewritten.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,12 +57,27 @@ function loadBundle(path) {
   return module.exports;
 }
 
+/** Whether the bundle exists and no TypeScript source beside this file is newer than it. */
+function bundleIsFresh(bundlePath, sourceDirectory) {
+  let built;
+  try {
+    built = statSync(bundlePath).mtimeMs;
+  } catch {
+    return false;
+  }
+  return readdirSync(sourceDirectory)
+    .filter((name) => name.endsWith(".ts"))
+    .every((name) => statSync(join(sourceDirectory, name)).mtimeMs <= built);
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 const bundle = join(here, "..", "node_modules", ".cache", "casepress", "cli.cjs");
 let cli;
-if (existsSync(bundle) && !process.env.CASEPRESS_FROM_SOURCE) {
+if (!process.env.CASEPRESS_FROM_SOURCE && bundleIsFresh(bundle, here)) {
   cli = loadBundle(bundle);
 } else {
+  // Edited sources (or no bundle yet) run through tsx, so a change is never hidden by a stale
+  // bundle; `node scripts/bundle.mjs` makes the fast path current again.
   const { tsImport } = await import("tsx/esm/api");
   cli = await tsImport("./cli.ts", import.meta.url);
 }
