@@ -2,81 +2,87 @@
  * The journal profile: everything journal-specific that is data, read from
  * `templates/<journal>/profile.json` and validated here.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import "./zod-messages.ts";
 
 const severity = z.enum(["error", "warning", "info", "off"]);
-const limit = z.number().int().positive().optional();
+const limit = z.optional(z.int().check(z.positive()));
 
 /** The profile schema; the README of each template folder explains where its numbers come from. */
 export const journalProfileSchema = z.strictObject({
   /** Display name, printed in the citation line and running heads. */
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   /** Default language of the HTML. */
-  lang: z.string().default("en"),
+  lang: z._default(z.string(), "en"),
   /** HTML template with `{{slot}}` placeholders, relative to the journal folder. */
-  template: z.string().default("template.html"),
+  template: z._default(z.string(), "template.html"),
   /** Stylesheets copied into the assets folder and linked from the template. */
-  stylesheets: z.array(z.string()).default([]),
+  stylesheets: z._default(z.array(z.string()), []),
   /** Font files from npm packages (`@fontsource/…/files/x.woff2`) copied to `<assets>/fonts/`. */
-  fonts: z.array(z.string()).default([]),
+  fonts: z._default(z.array(z.string()), []),
   /** The CSL style file for the reference list. */
   csl: z.string(),
   /** Words printed by the template and the transforms. */
-  labels: z
-    .strictObject({
-      figure: z.string().default("Fig"),
-      table: z.string().default("Table"),
-      references: z.string().default("References"),
-      abbreviations: z.string().default("Abbreviations used"),
-      keywords: z.string().default("Key words"),
-      funding: z.string().default("Funding sources"),
-      conflicts: z.string().default("Conflicts of interest"),
-      correspondence: z.string().default("Correspondence to"),
-    })
-    .prefault({}),
+  labels: z.prefault(
+    z.strictObject({
+      figure: z._default(z.string(), "Fig"),
+      table: z._default(z.string(), "Table"),
+      references: z._default(z.string(), "References"),
+      abbreviations: z._default(z.string(), "Abbreviations used"),
+      keywords: z._default(z.string(), "Key words"),
+      funding: z._default(z.string(), "Funding sources"),
+      conflicts: z._default(z.string(), "Conflicts of interest"),
+      correspondence: z._default(z.string(), "Correspondence to"),
+    }),
+    {},
+  ),
   /** Number styles for figures and tables. */
-  numbering: z
-    .strictObject({
-      figure: z.enum(["arabic", "roman", "alpha"]).default("arabic"),
-      table: z.enum(["arabic", "roman", "alpha"]).default("arabic"),
-    })
-    .prefault({}),
+  numbering: z.prefault(
+    z.strictObject({
+      figure: z._default(z.enum(["arabic", "roman", "alpha"]), "arabic"),
+      table: z._default(z.enum(["arabic", "roman", "alpha"]), "arabic"),
+    }),
+    {},
+  ),
   /** Sections the journal requires, matched case-insensitively against `#` headings. */
-  "required-sections": z.array(z.string()).default([]),
+  "required-sections": z._default(z.array(z.string()), []),
   /** Front matter statements the journal requires. */
-  "required-statements": z.array(z.enum(["funding", "conflicts"])).default([]),
+  "required-statements": z._default(z.array(z.enum(["funding", "conflicts"])), []),
   /** Whether a corresponding author with email and address is required. */
-  "require-corresponding-author": z.boolean().default(true),
+  "require-corresponding-author": z._default(z.boolean(), true),
   /** Upper limits; a missing limit is not checked. */
-  limits: z
-    .strictObject({
+  limits: z.prefault(
+    z.strictObject({
       words: limit,
       references: limit,
       figures: limit,
       tables: limit,
       authors: limit,
       keywords: limit,
-    })
-    .prefault({}),
+    }),
+    {},
+  ),
   /** What the figure checks accept. */
-  figures: z
-    .strictObject({
-      formats: z.array(z.string()).default(["png", "jpeg", "tiff"]),
-      "min-dpi": z.number().positive().default(300),
-      "column-width-inches": z.number().positive().default(3.5),
-    })
-    .prefault({}),
+  figures: z.prefault(
+    z.strictObject({
+      formats: z._default(z.array(z.string()), ["png", "jpeg", "tiff"]),
+      "min-dpi": z._default(z.number().check(z.positive()), 300),
+      "column-width-inches": z._default(z.number().check(z.positive()), 3.5),
+    }),
+    {},
+  ),
   /** Abbreviation checker settings. */
-  abbreviations: z
-    .strictObject({
-      allow: z.array(z.string()).default([]),
-      "min-uses": z.number().int().nonnegative().default(0),
-    })
-    .prefault({}),
+  abbreviations: z.prefault(
+    z.strictObject({
+      allow: z._default(z.array(z.string()), []),
+      "min-uses": z._default(z.int().check(z.nonnegative()), 0),
+    }),
+    {},
+  ),
   /** Rule severity overrides by rule id. */
-  severities: z.record(z.string(), severity).default({}),
+  severities: z._default(z.record(z.string(), severity), {}),
   /** The first-page citation line; `{journal}`, `{year}`, `{volume}`, `{issue}`, `{pages}` are filled in. */
-  "citation-line": z.string().default("{journal} {year};{volume}:{pages}."),
+  "citation-line": z._default(z.string(), "{journal} {year};{volume}:{pages}."),
 });
 
 /** A validated journal profile plus where it came from. */

@@ -15,7 +15,8 @@ import {
   visit as visitYaml,
   type Node as YamlNode,
 } from "yaml";
-import type { core } from "zod";
+import * as z from "zod/mini";
+import type * as core from "zod/v4/core";
 import { report } from "./diagnostics.ts";
 import { frontMatterSchema, knownKeys } from "./front-matter-schema.ts";
 import { didYouMean } from "./suggest.ts";
@@ -192,7 +193,7 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
     const top = path[0];
     if (typeof top === "string") delete repaired[top];
   }
-  const partial = frontMatterSchema.partial().safeParse(repaired);
+  const partial = z.partial(frontMatterSchema).safeParse(repaired);
   if (partial.success) {
     file.data.frontMatter = {
       ...partial.data,
