@@ -232,6 +232,15 @@ function transformTable(node: FloatNode, file: VFile): void {
   let align: Table["align"] = null;
   if (src) {
     rows = loadCsvRows(src, node, file).rows;
+    const inline = children.find((child) => child.type === "table");
+    if (inline) {
+      report(
+        file,
+        "table-source-conflict",
+        `Unexpected pipe table in a \`:::table\` that takes its rows from \`${src}\`, expected one of the two; remove the pipe table or the \`src\` attribute.`,
+        inline.position?.start,
+      );
+    }
   } else {
     const index = children.findIndex((child) => child.type === "table");
     const table = children[index];

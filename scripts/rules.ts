@@ -209,6 +209,11 @@ export const rules = {
   ),
   "table-csv-missing": rule("error", "tables", "The CSV file named by `src` does not exist."),
   "table-csv-malformed": rule("error", "tables", "The CSV file named by `src` cannot be parsed."),
+  "table-source-conflict": rule(
+    "error",
+    "tables",
+    "A `:::table` with both a `src` CSV file and a pipe table.",
+  ),
   "table-not-called-out": rule("error", "tables", "A table never referenced in the text."),
   // Cross-references.
   "cross-reference-unknown": rule(
