@@ -55,6 +55,15 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"]/g, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
+/**
+ * The page counter's start, so the first page prints the article's first page number:
+ * pages "164-7" give 163. Zero when no page range is given.
+ */
+export function pageOffset(pages: string | undefined): number {
+  const first = /^\s*(\d+)/.exec(pages ?? "")?.[1];
+  return first ? Math.max(0, Number(first) - 1) : 0;
+}
+
 /** Fill `{{slot}}` placeholders; unknown slots become empty. */
 export function fillTemplate(template: string, slots: Record<string, string>): string {
   return template.replace(/\{\{([a-z-]+)\}\}/g, (_, name: string) => slots[name] ?? "");
@@ -107,5 +116,6 @@ export async function renderPage(
     references: referencesHtml,
     "article-notes": serialise([renderArticleNotes(frontMatter, profile)]),
     banner: escapeHtml(options.banner ?? ""),
+    "page-offset": String(pageOffset(frontMatter.publication?.pages)),
   });
 }

@@ -84,6 +84,11 @@ describe.skipIf(!canPrint)("the sample PDF", () => {
     for (const surname of surnames) expect(text).toMatch(new RegExp(surname));
   });
 
+  it("numbers pages from the article's first page (publication.pages 164-7)", async () => {
+    const firstPage = await poppler("pdftotext", "-f", "1", "-l", "1");
+    expect(firstPage).toMatch(/^164$/m);
+  });
+
   it("carries the metadata", async () => {
     const info = await poppler("pdfinfo");
     expect(info).toMatch(/Title:\s+Leg ulcers in systemic lupus/);
