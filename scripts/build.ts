@@ -8,6 +8,7 @@ import type { VFile } from "vfile";
 import { hasErrors, report } from "./diagnostics.ts";
 import { casepressDirectory, casepressVersion } from "./load-journal.ts";
 import { readManuscript } from "./load-manuscript.ts";
+import type { PdfPrinterResult } from "./pdf-printer.ts";
 import { compileManuscript } from "./pipeline.ts";
 import { preprintBanner } from "./preprint-banner.ts";
 import { rewriteAssetUrls } from "./remark-asset-urls.ts";
@@ -48,6 +49,28 @@ export interface CopiedAsset {
 /** Prints the PDF of a written HTML file; one per process, see `render-pdf.ts`. */
 export interface PdfPrinter {
   print(htmlPath: string, outDir: string, file: VFile): Promise<Uint8Array | undefined>;
+}
+
+/** A PDF printer whose browser starts now, in the background; the first `print` waits for it. */
+export interface BackgroundPrinter extends PdfPrinter {
+  /** The launched printer, or why none could be made; rejects when the launch failed. */
+  readonly started: Promise<PdfPrinterResult>;
+}
+
+/**
+ * Start loading the PDF side (puppeteer, pdf-lib) and launching the browser, so it boots on the
+ * other core while manuscripts compile. The caller closes `started`'s printer when done.
+ */
+export function startBackgroundPrinter(): BackgroundPrinter {
+  const started = import("./pdf-printer.ts").then(({ createPdfPrinter }) => createPdfPrinter());
+  started.catch(() => undefined); // Awaited by the caller; this only marks a failure as handled.
+  return {
+    started,
+    async print(htmlPath, outDir, file) {
+      const created = await started;
+      return "help" in created ? undefined : created.print(htmlPath, outDir, file);
+    },
+  };
 }
 
 /** What one build did. */

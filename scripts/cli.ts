@@ -10,14 +10,13 @@ import {
   type BuildResult,
   buildManuscript,
   type OutputFormat,
-  type PdfPrinter,
+  startBackgroundPrinter,
 } from "./build.ts";
 import { checkManuscripts, expandInputs, parseShard, selectShard } from "./check.ts";
 import { hasErrors } from "./diagnostics.ts";
 import { formatReport, type ReportFormat, reportFormats, toJsonReport } from "./format-messages.ts";
 import { casepressVersion } from "./load-journal.ts";
 import { displayPath } from "./load-manuscript.ts";
-import type { PdfPrinterResult } from "./pdf-printer.ts";
 import { rules } from "./rules.ts";
 
 const help = `casepress ${casepressVersion}: publish medical case reports from Markdown
@@ -71,12 +70,6 @@ function writeDiagnostics(files: readonly VFile[]): void {
   if (withMessages.length > 0) process.stderr.write(formatReport(withMessages, "text"));
 }
 
-/** Load the PDF side (puppeteer, pdf-lib) and launch the browser. */
-async function startPdfPrinter(): Promise<PdfPrinterResult> {
-  const { createPdfPrinter } = await import("./pdf-printer.ts");
-  return createPdfPrinter();
-}
-
 function progress(done: number, total: number): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
@@ -117,16 +110,8 @@ async function runBuild(args: string[]): Promise<number> {
     return runWatch(only, buildOptions);
   }
   let environmentError = false;
-  // The browser starts now and boots on the other core while the manuscripts compile; the
-  // first `print` waits for it. Settled results are read once the builds are done.
-  const starting = formats.includes("pdf") ? startPdfPrinter() : undefined;
-  starting?.catch(() => undefined); // Awaited below; this only marks a failure as handled.
-  const printer: PdfPrinter | undefined = starting && {
-    async print(htmlPath, outDir, file) {
-      const created = await starting;
-      return "help" in created ? undefined : created.print(htmlPath, outDir, file);
-    },
-  };
+  // The browser boots while the manuscripts compile; its result is read once the builds are done.
+  const printer = formats.includes("pdf") ? startBackgroundPrinter() : undefined;
   // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
   // pages busy); results keep the order of `files`. HTML alone gains nothing from overlap.
   const results: BuildResult[] = [];
@@ -139,8 +124,8 @@ async function runBuild(args: string[]): Promise<number> {
       results[index] = await buildManuscript(path, buildOptions, printer);
     }
   };
-  const settled = await Promise.allSettled(Array.from({ length: starting ? 3 : 1 }, worker));
-  const created = await starting?.catch((error: unknown) => ({ error }));
+  const settled = await Promise.allSettled(Array.from({ length: printer ? 3 : 1 }, worker));
+  const created = await printer?.started.catch((error: unknown) => ({ error }));
   if (created && "close" in created) await created.close();
   for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
   if (created && "error" in created) throw created.error;

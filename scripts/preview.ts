@@ -7,7 +7,12 @@
  * stylesheet, font or figure is not copied again.
  */
 import type { VFile } from "vfile";
-import { type BuildOptions, buildManuscript, type CopiedAsset, type PdfPrinter } from "./build.ts";
+import {
+  type BuildOptions,
+  buildManuscript,
+  type CopiedAsset,
+  startBackgroundPrinter,
+} from "./build.ts";
 import type { PdfPrinterResult } from "./pdf-printer.ts";
 
 /** Options of a preview session: those of `build`, for one manuscript. */
@@ -45,16 +50,8 @@ export async function startPreview(
   options: PreviewOptions,
 ): Promise<{ session: PreviewSession; first: PreviewBuild }> {
   let printerResult: PdfPrinterResult | undefined;
-  const starting = options.formats.includes("pdf")
-    ? import("./pdf-printer.ts").then(({ createPdfPrinter }) => createPdfPrinter())
-    : undefined;
-  starting?.catch(() => undefined); // Awaited below; this only marks a failure as handled.
-  const printer: PdfPrinter | undefined = starting && {
-    async print(htmlPath, outDir, file) {
-      printerResult ??= await starting;
-      return "help" in printerResult ? undefined : printerResult.print(htmlPath, outDir, file);
-    },
-  };
+  const printer = options.formats.includes("pdf") ? startBackgroundPrinter() : undefined;
+  const starting = printer?.started;
   const copied = new Map<string, CopiedAsset>();
   let closed = false;
 

@@ -7,13 +7,14 @@
  * surnames before the superscript.
  */
 import type { Element, ElementContent } from "hast";
-import type { Parent, Root, RootContent, Text } from "mdast";
+import type { Parent, Root, Text } from "mdast";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { type BibliographyEntry, narrativeNames } from "./bibliography.ts";
 import { report } from "./diagnostics.ts";
 import { displayPath } from "./load-manuscript.ts";
 import type { Citation } from "./mdast-nodes.ts";
+import { isFloatNode } from "./remark-number-floats.ts";
 import { isRuleId } from "./rules.ts";
 import { didYouMean } from "./suggest.ts";
 import type { NumberedReference } from "./vfile-data.ts";
@@ -36,10 +37,6 @@ export function numberRuns(numbers: readonly number[]): [number, number][] {
         ]
       : [[from, to]],
   );
-}
-
-function isFloat(node: RootContent): node is Extract<RootContent, { type: "containerDirective" }> {
-  return node.type === "containerDirective" && (node.name === "figure" || node.name === "table");
 }
 
 function collectEntries(file: VFile): Map<string, BibliographyEntry> {
@@ -180,7 +177,7 @@ export function resolveCitations(tree: Root, file: VFile): void {
   const floats = new Map<string, Parent>();
   visit(tree, "containerDirective", (node) => {
     const id = node.attributes?.id;
-    if (isFloat(node) && id && !floats.has(id)) floats.set(id, node);
+    if (isFloatNode(node) && id && !floats.has(id)) floats.set(id, node);
   });
   const numbers = new Map<string, number>();
   const references: NumberedReference[] = [];
@@ -236,7 +233,7 @@ export function resolveCitations(tree: Root, file: VFile): void {
     for (let index = 0; index < parent.children.length; index++) {
       const child = parent.children[index];
       if (!child) continue;
-      if (isFloat(child)) continue;
+      if (isFloatNode(child)) continue;
       if (child.type === "citation") index = cite(parent, index, child);
       else if (child.type === "crossReference") {
         const float = floats.get(child.id);
