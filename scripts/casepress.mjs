@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `casepress` command. It runs the bundle that `npm ci` builds (scripts/bundle.mjs) and,
+// The `casepress` command. It runs the bundle that `npm ci` builds (scripts/dev/bundle.mjs) and,
 // when that is missing or older than a source file, the TypeScript sources through tsx.
 //
 // The bundle is one CommonJS file compiled through V8's code cache: the first run after a
@@ -57,7 +57,7 @@ function loadBundle(path) {
   return module.exports;
 }
 
-/** Whether the bundle exists and no TypeScript source beside this file is newer than it. */
+/** Whether the bundle exists and no TypeScript source under `sourceDirectory` is newer than it. */
 function bundleIsFresh(bundlePath, sourceDirectory) {
   let built;
   try {
@@ -65,9 +65,13 @@ function bundleIsFresh(bundlePath, sourceDirectory) {
   } catch {
     return false;
   }
-  return readdirSync(sourceDirectory)
-    .filter((name) => name.endsWith(".ts"))
-    .every((name) => statSync(join(sourceDirectory, name)).mtimeMs <= built);
+  const newerThanBundle = (directory) =>
+    readdirSync(directory, { withFileTypes: true }).some((entry) => {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) return entry.name !== "bench" && newerThanBundle(path);
+      return entry.name.endsWith(".ts") && statSync(path).mtimeMs > built;
+    });
+  return !newerThanBundle(sourceDirectory);
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -77,8 +81,8 @@ if (!process.env.CASEPRESS_FROM_SOURCE && bundleIsFresh(bundle, here)) {
   cli = loadBundle(bundle);
 } else {
   // Edited sources (or no bundle yet) run through tsx, so a change is never hidden by a stale
-  // bundle; `node scripts/bundle.mjs` makes the fast path current again.
+  // bundle; `node scripts/dev/bundle.mjs` makes the fast path current again.
   const { tsImport } = await import("tsx/esm/api");
-  cli = await tsImport("./cli.ts", import.meta.url);
+  cli = await tsImport("./cli/main.ts", import.meta.url);
 }
 process.exitCode = await cli.main(process.argv.slice(2));

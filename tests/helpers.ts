@@ -8,14 +8,14 @@ import { fromHtml } from "hast-util-from-html";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { expect, it } from "vitest";
-import { assetsDirectoryName } from "../scripts/build.ts";
-import { severityOf, sortedMessages } from "../scripts/diagnostics.ts";
-import { casepressVersion } from "../scripts/load-journal.ts";
-import { readManuscript } from "../scripts/load-manuscript.ts";
+import { assetsDirectoryName } from "../scripts/cli/build.ts";
+import { severityOf, sortedMessages } from "../scripts/diagnostics/diagnostics.ts";
+import { isRuleId, rules } from "../scripts/diagnostics/rules.ts";
+import { casepressVersion } from "../scripts/loaders/load-journal.ts";
+import { readManuscript } from "../scripts/loaders/load-manuscript.ts";
 import { type CompiledManuscript, compileManuscript } from "../scripts/pipeline.ts";
-import { rewriteAssetUrls } from "../scripts/remark-asset-urls.ts";
-import { renderPage } from "../scripts/render-page.ts";
-import { isRuleId, rules } from "../scripts/rules.ts";
+import { renderPage } from "../scripts/render/render-page.ts";
+import { rewriteAssetUrls } from "../scripts/transforms/remark-asset-urls.ts";
 
 /** The repository's folder. */
 export const repositoryDirectory = join(import.meta.dirname, "..");

@@ -1,0 +1,270 @@
+/**
+ * The `casepress` command line. It only parses arguments and calls the library; see
+ * `build.ts` and `check.ts`. Exit codes: 0 clean, 1 a manuscript has errors (or warnings with
+ * `--strict`), 2 a usage or environment error.
+ */
+import { parseArgs } from "node:util";
+import type { VFile } from "vfile";
+import { hasErrors } from "../diagnostics/diagnostics.ts";
+import {
+  formatReport,
+  type ReportFormat,
+  reportFormats,
+  toJsonReport,
+} from "../diagnostics/format-messages.ts";
+import { rules } from "../diagnostics/rules.ts";
+import { casepressVersion } from "../loaders/load-journal.ts";
+import { displayPath } from "../loaders/load-manuscript.ts";
+import {
+  type BuildOptions,
+  type BuildResult,
+  buildManuscript,
+  type OutputFormat,
+  startBackgroundPrinter,
+} from "./build.ts";
+import { checkManuscripts, expandInputs, parseShard, selectShard } from "./check.ts";
+
+const help = `casepress ${casepressVersion}: publish medical case reports from Markdown
+
+Usage:
+  casepress build [manuscript.md|folder…] [options]   write HTML (and PDF) into --out
+  casepress check <paths|folders|globs…> [options]     run every check, write nothing
+  casepress rules                                      list every rule id with its severity
+
+Build options:
+  -o, --out <dir>            output folder (default: dist)
+  -f, --format <list>        html, pdf or html,pdf (default: html,pdf)
+  -j, --journal <id>         journal folder under templates/ (default: front matter, then jaad-case-reports)
+      --root <dir>           the manuscript's root; files it names must lie inside
+      --version-label <text> preprint version label (default: git describe)
+  -w, --watch                rebuild one manuscript whenever it or a file it names changes
+
+Check options:
+  -f, --format <format>      text, json, github or sarif (default: text)
+      --strict               fail on warnings too
+      --shard <i/n>          check only shard i of n of the sorted batch
+  -j, --journal <id>         journal override
+      --root <dir>           the manuscripts' root
+
+  -h, --help                 show this help
+  -v, --version              show the version
+
+Exit codes: 0 clean, 1 errors found (or warnings with --strict), 2 usage or environment error.
+`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function parseFormats(value: string | undefined): OutputFormat[] {
+  const formats = (value ?? "html,pdf")
+    .split(",")
+    .map((format) => format.trim())
+    .filter(Boolean);
+  for (const format of formats)
+    if (format !== "html" && format !== "pdf")
+      fail(`Unknown build format \`${format}\`, expected html, pdf or html,pdf.`);
+  if (!formats.includes("html") && formats.includes("pdf")) formats.unshift("html");
+  return formats as OutputFormat[];
+}
+
+function writeDiagnostics(files: readonly VFile[]): void {
+  const withMessages = files.filter((file) => file.messages.length > 0);
+  if (withMessages.length > 0) process.stderr.write(formatReport(withMessages, "text"));
+}
+
+function progress(done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(
+    `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`,
+  );
+}
+
+async function runBuild(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      format: { type: "string", short: "f" },
+      journal: { type: "string", short: "j" },
+      root: { type: "string" },
+      "version-label": { type: "string" },
+      watch: { type: "boolean", short: "w" },
+    },
+  });
+  const formats = parseFormats(values.format);
+  const { files, unmatched } = await expandInputs(
+    positionals.length > 0 ? positionals : ["manuscript"],
+  );
+  if (unmatched.length > 0)
+    fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  const buildOptions = {
+    outDir: values.out ?? "dist",
+    formats,
+    ...(values.journal ? { journal: values.journal } : {}),
+    ...(values.root ? { root: values.root } : {}),
+    ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
+  };
+  if (values.watch) {
+    const [only, ...others] = files;
+    if (only === undefined || others.length > 0) fail("--watch takes exactly one manuscript.");
+    return runWatch(only, buildOptions);
+  }
+  let environmentError = false;
+  // The browser boots while the manuscripts compile; its result is read once the builds are done.
+  const printer = formats.includes("pdf") ? startBackgroundPrinter() : undefined;
+  // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
+  // pages busy); results keep the order of `files`. HTML alone gains nothing from overlap.
+  const results: BuildResult[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const index = next++;
+      const path = files[index];
+      if (path === undefined) return;
+      results[index] = await buildManuscript(path, buildOptions, printer);
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: printer ? 3 : 1 }, worker));
+  const created = await printer?.started.catch((error: unknown) => ({ error }));
+  if (created && "close" in created) await created.close();
+  for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
+  if (created && "error" in created) throw created.error;
+  if (created && "help" in created) {
+    process.stderr.write(`casepress: cannot write PDF: ${created.help}\n`);
+    environmentError = true;
+  }
+  writeDiagnostics(results.map((result) => result.file));
+  for (const result of results)
+    for (const output of result.outputs)
+      if (!output.includes("_files/")) process.stdout.write(`wrote ${displayPath(output)}\n`);
+  if (results.some((result) => hasErrors(result.file))) return 1;
+  return environmentError ? 2 : 0;
+}
+
+/** Rebuild on every change until Ctrl-C; resolves to 0 when stopped. */
+async function runWatch(path: string, options: BuildOptions): Promise<number> {
+  const { watchManuscript } = await import("./watch.ts");
+  const handle = await watchManuscript(path, options, (build) => {
+    writeDiagnostics([build.file]);
+    const html = build.outputs.find((output) => output.endsWith(".html"));
+    const verdict = html
+      ? `rebuilt ${displayPath(html)} in ${Math.round(build.durationMs)} ms`
+      : "not rebuilt: fix the errors above";
+    process.stderr.write(`${verdict}; watching for changes (Ctrl-C to stop)\n`);
+  });
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await handle.close();
+  return 0;
+}
+
+async function runCheck(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: "string", short: "f" },
+      strict: { type: "boolean" },
+      shard: { type: "string" },
+      journal: { type: "string", short: "j" },
+      root: { type: "string" },
+    },
+  });
+  const format = (values.format ?? "text") as ReportFormat;
+  if (!reportFormats.includes(format))
+    fail(`Unknown report format \`${values.format}\`, expected ${reportFormats.join(", ")}.`);
+  if (positionals.length === 0)
+    fail(
+      "Name at least one manuscript, folder or glob to check, e.g. `casepress check manuscript/`.",
+    );
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard)
+    fail(`Invalid --shard \`${values.shard}\`, expected i/n with 1 ≤ i ≤ n, e.g. 2/8.`);
+  const { files: all, unmatched } = await expandInputs(positionals);
+  if (unmatched.length > 0 && all.length === 0)
+    fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  const paths = shard ? selectShard(all, shard) : all;
+  const showProgress = process.stderr.isTTY === true && paths.length > 3 && format === "text";
+  const files = await checkManuscripts(paths, {
+    ...(values.journal ? { journal: values.journal } : {}),
+    ...(values.root ? { root: values.root } : {}),
+    ...(showProgress ? { onProgress: progress } : {}),
+  });
+  process.stdout.write(formatReport(files, format));
+  const { summary } = toJsonReport(files);
+  return summary.errors > 0 || (values.strict && summary.warnings > 0) ? 1 : 0;
+}
+
+function listRules(): number {
+  const width = Math.max(...Object.keys(rules).map((id) => id.length));
+  for (const [id, definition] of Object.entries(rules)) {
+    process.stdout.write(
+      `${id.padEnd(width)}  ${definition.severity.padEnd(7)}  ${definition.doc}\n`,
+    );
+  }
+  return 0;
+}
+
+/** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+      process.stdout.write(help);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "-v" || command === "--version") {
+      process.stdout.write(`${casepressVersion}\n`);
+      return 0;
+    }
+    if (rest.includes("-h") || rest.includes("--help")) {
+      process.stdout.write(help);
+      return 0;
+    }
+    if (command === "build") return await runBuild(rest);
+    if (command === "check") return await runCheck(rest);
+    if (command === "rules") return listRules();
+    fail(`Unknown command \`${command}\`, expected build, check or rules.`);
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
+      process.stderr.write(
+        `casepress: ${(error as Error).message}\nRun \`casepress --help\` for usage.\n`,
+      );
+      return 2;
+    }
+    const code = (error as { code?: string }).code;
+    if (code !== undefined && fileSystemErrors.has(code)) {
+      process.stderr.write(
+        `casepress: cannot write the output: ${(error as Error).message}\nCheck that --out names a folder you can write to and that the disk has room.\n`,
+      );
+      return 2;
+    }
+    process.stderr.write(
+      `casepress: internal error: ${(error as Error).message}\nPlease report this with the manuscript that caused it.\n`,
+    );
+    return 2;
+  }
+}
+
+/** Errors from the file system while writing outputs: an environment problem, not a bug. */
+const fileSystemErrors = new Set([
+  "EACCES",
+  "EPERM",
+  "ENOTDIR",
+  "EISDIR",
+  "ENOSPC",
+  "EROFS",
+  "EEXIST",
+  "ENOENT",
+  "EMFILE",
+]);

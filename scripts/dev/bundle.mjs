@@ -1,0 +1,94 @@
+// Bundles the CLI into one CommonJS file with esbuild, then runs it once on the sample so V8's
+// code cache for it is written (see casepress.mjs). Run by `npm ci` (the `prepare` script) and
+// by `npm run bench`. One file and a code cache make start-up cheap: no module resolution, and
+// almost nothing left to compile. Native packages (sharp) stay external.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const outDir = join(root, "node_modules", ".cache", "casepress");
+
+/**
+ * citation-js can fetch URLs (sync-fetch, node-fetch); Casepress never hands it one, and loading
+ * them costs http, zlib and worker threads at start-up. sharp is a native module: keep it out of
+ * the bundle and load its CommonJS build with `require`, which is cheaper than `import()`.
+ */
+const casepressPlugin = {
+  name: "casepress",
+  setup(builder) {
+    builder.onResolve({ filter: /^(sync-fetch|node-fetch)$/ }, (args) => ({
+      path: args.path,
+      namespace: "no-network",
+    }));
+    builder.onLoad({ filter: /.*/, namespace: "no-network" }, () => ({
+      contents: 'module.exports = () => { throw new Error("Casepress does not fetch URLs."); };',
+      loader: "js",
+    }));
+    builder.onResolve({ filter: /^sharp$/ }, (args) =>
+      args.namespace === "require-external"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "require-external" },
+    );
+    builder.onLoad({ filter: /.*/, namespace: "require-external" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+      resolveDir: root,
+    }));
+    // The PDF renderer (puppeteer-core, pdf-lib: half the code) is a bundle of its own, loaded
+    // only when a PDF is written; casepress.mjs's `require` gives it the code cache as well.
+    builder.onResolve({ filter: /^\.\/render-pdf\.(ts|cjs)$/ }, (args) => {
+      if (args.kind === "entry-point") return undefined;
+      return args.namespace === "require-external"
+        ? { path: "./render-pdf.cjs", external: true }
+        : { path: "./render-pdf.cjs", namespace: "require-external" };
+    });
+  },
+};
+
+rmSync(outDir, { recursive: true, force: true });
+await build({
+  entryPoints: {
+    cli: join(root, "scripts", "cli", "main.ts"),
+    "render-pdf": join(root, "scripts", "pdf", "render-pdf.ts"),
+  },
+  outdir: outDir,
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  // The PDF renderer passes the browser's path itself, so puppeteer-core (no download, no config
+  // search) is all it needs. chromium-bidi is only loaded for WebDriver BiDi, which Casepress does
+  // not use.
+  alias: { puppeteer: "puppeteer-core" },
+  external: ["tsx", "chromium-bidi/*", "bufferutil", "utf-8-validate"],
+  plugins: [casepressPlugin],
+  define: { "import.meta.url": "__casepressModuleUrl" },
+  banner: {
+    js: 'const __casepressModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+// Warm-up: build the sample once (PDF too when a browser is found) so the code cache holds every
+// function a build compiles. casepress.mjs writes the cache when it finds none.
+const sample = join(root, "manuscript", "case-report.md");
+if (existsSync(sample) && !process.env.CASEPRESS_SKIP_WARM_UP) {
+  const out = mkdtempSync(join(tmpdir(), "casepress-warm-up-"));
+  try {
+    const env = { ...process.env };
+    delete env.CASEPRESS_FROM_SOURCE;
+    spawnSync(
+      process.execPath,
+      [join(root, "scripts", "casepress.mjs"), "build", sample, "--out", out],
+      { cwd: root, env, stdio: "ignore" },
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}

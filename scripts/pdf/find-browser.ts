@@ -1,0 +1,158 @@
+/**
+ * Find a Chrome or Chromium executable for the PDF renderer.
+ *
+ * Order: `PUPPETEER_EXECUTABLE_PATH`, then the usual system locations, then
+ * puppeteer's download cache. Nothing here launches a browser or imports
+ * puppeteer (only `render-pdf.ts` does); it only looks at the file system.
+ * `setup-browser.mjs` repeats the same search in plain JavaScript, and a test
+ * keeps the two lists in step.
+ */
+
+import { accessSync, constants, readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** A browser was found. */
+export interface BrowserFound {
+  /** Absolute path of the executable. */
+  path: string;
+  /** Where it came from: the environment variable, a system path, or puppeteer's cache. */
+  source: "env" | "system" | "puppeteer-cache";
+}
+
+/** No browser was found; `help` says how to get one. */
+export interface BrowserMissing {
+  path: null;
+  /** A multi-line message for people: what was searched and how to install a browser. */
+  help: string;
+}
+
+/** Result of {@link findBrowser}. */
+export type BrowserLookup = BrowserFound | BrowserMissing;
+
+/** System locations tried in order (Debian/Ubuntu packages, Google's packages, macOS). */
+export const SYSTEM_BROWSER_PATHS: readonly string[] = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome-stable",
+  "/usr/bin/google-chrome",
+  "/opt/google/chrome/chrome",
+  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+];
+
+/**
+ * Executables inside one version folder of puppeteer's cache
+ * (`<cache>/chrome/<platform>-<build>/…`), per platform.
+ */
+const CACHE_EXECUTABLES: readonly string[] = [
+  "chrome-linux64/chrome",
+  "chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
+  "chrome-mac-x64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
+  "chrome-win64/chrome.exe",
+];
+
+/** How to get a browser; the tail of every "not found" message. */
+export const BROWSER_HELP = [
+  "Casepress needs Chrome or Chromium to write PDFs. Any one of these works:",
+  "  - Debian/Ubuntu: sudo apt-get install chromium   (or run: node scripts/pdf/setup-browser.mjs)",
+  "  - any system with internet access: npx puppeteer browsers install chrome",
+  "  - an existing browser: export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome",
+].join("\n");
+
+/** File-system probes, replaceable in tests. */
+export interface FindBrowserOptions {
+  /** System paths to try (default {@link SYSTEM_BROWSER_PATHS}). */
+  systemPaths?: readonly string[];
+  /** Home directory for the default cache location (default `os.homedir()`). */
+  homeDir?: string;
+  /** Whether `path` is an executable regular file (default: `fs.accessSync(X_OK)` on a file). */
+  isExecutable?: (path: string) => boolean;
+  /** Entries of a directory, `[]` when it is missing (default `fs.readdirSync`). */
+  listDir?: (path: string) => string[];
+}
+
+/** Whether `path` is a regular file the current user may execute. */
+function defaultIsExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Directory entries, or none when the directory cannot be read. */
+function defaultListDir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/** Compare `linux-131.0.6778.85` style folder names by their numeric version, newest first. */
+function byVersionDescending(a: string, b: string): number {
+  const parts = (name: string): number[] =>
+    (name.split("-").pop() ?? "").split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const pa = parts(a);
+  const pb = parts(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pb[i] ?? 0) - (pa[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return b.localeCompare(a);
+}
+
+/**
+ * Locate a browser executable.
+ *
+ * `PUPPETEER_EXECUTABLE_PATH` wins when set; if it does not point at an
+ * executable file the result is a "missing" answer that says so (a wrong
+ * explicit setting should not silently fall back to another browser).
+ * The cache folder honours `PUPPETEER_CACHE_DIR`.
+ */
+export function findBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+  options: FindBrowserOptions = {},
+): BrowserLookup {
+  const isExecutable = options.isExecutable ?? defaultIsExecutable;
+  const listDir = options.listDir ?? defaultListDir;
+
+  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
+  if (fromEnv !== undefined && fromEnv !== "") {
+    if (isExecutable(fromEnv)) return { path: fromEnv, source: "env" };
+    return {
+      path: null,
+      help: `PUPPETEER_EXECUTABLE_PATH is set to ${JSON.stringify(fromEnv)}, but that is not an executable file. Fix or unset it.\n${BROWSER_HELP}`,
+    };
+  }
+
+  const systemPaths = options.systemPaths ?? SYSTEM_BROWSER_PATHS;
+  for (const candidate of systemPaths) {
+    if (isExecutable(candidate)) return { path: candidate, source: "system" };
+  }
+
+  const cacheDir =
+    env.PUPPETEER_CACHE_DIR !== undefined && env.PUPPETEER_CACHE_DIR !== ""
+      ? env.PUPPETEER_CACHE_DIR
+      : join(options.homeDir ?? homedir(), ".cache", "puppeteer");
+  const chromeDir = join(cacheDir, "chrome");
+  const versions = listDir(chromeDir).sort(byVersionDescending);
+  for (const version of versions) {
+    for (const exe of CACHE_EXECUTABLES) {
+      const candidate = join(chromeDir, version, exe);
+      if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+    }
+  }
+
+  const searched = [
+    "PUPPETEER_EXECUTABLE_PATH (not set)",
+    ...systemPaths,
+    `${chromeDir}/*/chrome-linux64/chrome`,
+  ];
+  return {
+    path: null,
+    help: `No Chrome or Chromium found. Searched:\n${searched.map((s) => `  ${s}`).join("\n")}\n${BROWSER_HELP}`,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * The journal profile's checks: required sections, limits (body words, references, figures,
+ * tables, authors, key words), required statements (funding, conflicts of interest), a complete
+ * corresponding author, and affiliations that are both used and defined. The numbers come from
+ * `templates/<journal>/profile.json`; its README says where each came from.
+ */
+import type { Parent, Root, RootContent } from "mdast";
+import type { Point, Position } from "unist";
+import type { VFile } from "vfile";
+import { report } from "../diagnostics/diagnostics.ts";
+import { didYouMean } from "../diagnostics/suggest.ts";
+import type { JournalProfile } from "../schemas/journal-profile.ts";
+import { countBodyWords } from "./word-count.ts";
+
+function plainText(node: RootContent): string {
+  if (!("children" in node)) return "value" in node ? String(node.value) : "";
+  return node.children.map(plainText).join("");
+}
+
+/** What the tree holds that the limits count, in source order. */
+interface Inventory {
+  /** `#` headings: their text and place. */
+  sections: { title: string; place: Point | undefined }[];
+  figures: (Point | undefined)[];
+  tables: (Point | undefined)[];
+  /** Citation elements by their id (`cite-3`), for placing the first citation of a reference. */
+  citations: Map<string, Point | undefined>;
+}
+
+function takeInventory(tree: Root): Inventory {
+  const inventory: Inventory = { sections: [], figures: [], tables: [], citations: new Map() };
+  const walk = (parent: Parent): void => {
+    for (const child of parent.children) {
+      if (child.type === "heading" && child.depth === 1) {
+        inventory.sections.push({ title: plainText(child).trim(), place: child.position?.start });
+      } else if (child.type === "containerDirective" && child.name === "figure") {
+        inventory.figures.push(child.position?.start);
+      } else if (child.type === "containerDirective" && child.name === "table") {
+        inventory.tables.push(child.position?.start);
+      } else if (child.type === "citation") {
+        const id = child.data?.hProperties?.id;
+        if (typeof id === "string") inventory.citations.set(id, child.position?.start);
+      }
+      if ("children" in child) walk(child);
+    }
+  };
+  walk(tree);
+  return inventory;
+}
+
+const limitNames = {
+  words: "words of body text",
+  references: "references",
+  figures: "figures",
+  tables: "tables",
+  authors: "authors",
+  keywords: "key words",
+} as const;
+
+const statementKeys = { funding: "Funding sources", conflicts: "Conflicts of interest" } as const;
+
+/** Check `tree` and its front matter against the journal profile in `file.data.journal`. */
+export function checkJournalRules(tree: Root, file: VFile): void {
+  const profile: JournalProfile | undefined = file.data.journal;
+  const frontMatter = file.data.frontMatter;
+  if (!profile || !frontMatter) return;
+  const locate = file.data.locateFrontMatter ?? (() => undefined);
+  const frontMatterPlace: Position | undefined = locate([]);
+  const inventory = takeInventory(tree);
+
+  // Required sections, in the profile's order.
+  const present = new Map(
+    inventory.sections.map((section) => [section.title.toLowerCase(), section]),
+  );
+  const required = profile["required-sections"];
+  for (const [index, name] of required.entries()) {
+    if (present.has(name.toLowerCase())) continue;
+    // Before the next required section present; else after the previous one; else first.
+    const next = required.slice(index + 1).find((later) => present.has(later.toLowerCase()));
+    const nextSection = next ? present.get(next.toLowerCase()) : undefined;
+    const earlier = required.slice(0, index).findLast((title) => present.has(title.toLowerCase()));
+    const previousSection = earlier ? present.get(earlier.toLowerCase()) : undefined;
+    const following = previousSection
+      ? inventory.sections[inventory.sections.indexOf(previousSection) + 1]
+      : undefined;
+    const place = nextSection
+      ? nextSection.place
+      : previousSection
+        ? (following?.place ?? tree.position?.end)
+        : (inventory.sections[0]?.place ?? tree.position?.end);
+    const where = nextSection
+      ? ` before “${nextSection.title}”`
+      : previousSection
+        ? ` after “${previousSection.title}”`
+        : "";
+    const headings = inventory.sections.map((section) => section.title);
+    report(
+      file,
+      "journal-section-missing",
+      `Missing section “${name}”: ${profile.name} requires ${required.map((title) => `“${title}”`).join(", ")}; expected a \`# ${name}\` heading${where}.${didYouMean(name, headings)}`,
+      place,
+    );
+  }
+
+  // Limits.
+  const limits = profile.limits;
+  const exceeded = (
+    what: keyof typeof limitNames,
+    found: number,
+    place: Point | Position | undefined,
+    note = "",
+  ): void => {
+    const limit = limits[what];
+    if (limit === undefined || found <= limit) return;
+    report(
+      file,
+      "journal-limit-exceeded",
+      `Unexpected ${found} ${limitNames[what]}, expected at most ${limit} for ${profile.name}; the first one over the limit is here.${note}`,
+      place,
+    );
+  };
+  const words = countBodyWords(tree);
+  file.data.bodyWords = words.count;
+  if (limits.words !== undefined) {
+    exceeded(
+      "words",
+      words.count,
+      words.placeOf(limits.words + 1),
+      " Counted: the running text of the sections, without the title, headings, legends, tables, footnotes, references and citation numbers.",
+    );
+  }
+  const references = file.data.references ?? [];
+  if (limits.references !== undefined) {
+    const extra = references[limits.references];
+    exceeded(
+      "references",
+      references.length,
+      extra ? inventory.citations.get(extra.firstCitationId) : undefined,
+    );
+  }
+  if (limits.figures !== undefined) {
+    exceeded("figures", inventory.figures.length, inventory.figures[limits.figures]);
+  }
+  if (limits.tables !== undefined) {
+    exceeded("tables", inventory.tables.length, inventory.tables[limits.tables]);
+  }
+  if (limits.authors !== undefined) {
+    exceeded("authors", frontMatter.authors.length, locate(["authors", limits.authors]));
+  }
+  const keywords = frontMatter.keywords ?? [];
+  if (limits.keywords !== undefined) {
+    exceeded("keywords", keywords.length, locate(["keywords", limits.keywords]));
+  }
+
+  // Required statements.
+  for (const statement of profile["required-statements"]) {
+    if (frontMatter[statement]) continue;
+    report(
+      file,
+      "journal-statement-missing",
+      `Missing \`${statement}:\` statement: ${profile.name} prints “${statementKeys[statement]}” on the first page; add it to the front matter, e.g. \`${statement}: None${statement === "conflicts" ? " declared" : ""}.\``,
+      frontMatterPlace,
+    );
+  }
+
+  // The corresponding author.
+  if (profile["require-corresponding-author"]) {
+    const corresponding = frontMatter.authors.flatMap((author, index) =>
+      author.corresponding ? [{ author, index }] : [],
+    );
+    if (corresponding.length === 0 && frontMatter.authors.length > 0) {
+      report(
+        file,
+        "corresponding-author-incomplete",
+        "Missing corresponding author: mark one author with `corresponding: true` and give their `email:` and postal `address:`.",
+        locate(["authors"]),
+      );
+    }
+    for (const { author, index } of corresponding) {
+      const missing = [
+        author.email ? undefined : "`email:`",
+        author.address ? undefined : "postal `address:`",
+      ].filter((field) => field !== undefined);
+      if (missing.length === 0) continue;
+      report(
+        file,
+        "corresponding-author-incomplete",
+        `Incomplete corresponding author ${author.name}: missing ${missing.join(" and ")}, expected both for the correspondence note.`,
+        locate(["authors", index]),
+      );
+    }
+  }
+
+  // Affiliations: every id an author names is defined, every defined one is used.
+  const defined = frontMatter.affiliations ?? {};
+  const used = new Set<string>();
+  for (const [index, author] of frontMatter.authors.entries()) {
+    for (const [position, id] of (author.affiliations ?? []).entries()) {
+      used.add(id);
+      if (Object.hasOwn(defined, id)) continue;
+      report(
+        file,
+        "affiliation-unknown",
+        `Unknown affiliation \`${id}\` for ${author.name}: \`affiliations:\` does not define it.${didYouMean(id, Object.keys(defined))}`,
+        locate(["authors", index, "affiliations", position]),
+      );
+    }
+  }
+  for (const id of Object.keys(defined)) {
+    if (used.has(id)) continue;
+    report(
+      file,
+      "affiliation-unused",
+      `Unused affiliation \`${id}\`: no author names it; add it to an author's \`affiliations:\` or remove it.`,
+      locate(["affiliations", id]),
+    );
+  }
+}
+
+/** unified plugin: the journal profile's checks (see `checkJournalRules`). */
+export function remarkJournalRules() {
+  return (tree: Root, file: VFile) => checkJournalRules(tree, file);
+}

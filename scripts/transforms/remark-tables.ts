@@ -1,0 +1,316 @@
+/**
+ * Tables as the journal sets them. A `:::table{#tbl-id}` container holds a caption paragraph,
+ * then a GFM pipe table, then footnote paragraphs; or, with `src="tables/x.csv"`, a caption and
+ * footnotes while the rows come from the CSV file (header row first), each cell parsed as
+ * inline Markdown so emphasis and citations work there too. It renders as
+ *
+ *   <div class="table-wrap">
+ *     <table id="tbl-id" class="table"><caption><b class="table-label">Table I.</b> Caption</caption>
+ *       <thead>…</thead><tbody>…</tbody></table>
+ *     <div class="table-footnotes"><p>aCL, Anticardiolipin antibody; LA, lupus antibody.</p></div>
+ *   </div>
+ *
+ * The container stays a `containerDirective` (citations in cells are numbered where the table is
+ * first called out). Rows with more or fewer cells than the header are errors: GFM would drop or
+ * pad cells silently. The abbreviations the footnotes define go to `file.data.floatAbbreviations`.
+ */
+
+import type { Paragraph, Root, RootContent, Table, TableCell, TableRow } from "mdast";
+import type {} from "mdast-util-to-hast";
+import { toString as textOf } from "mdast-util-to-string";
+import type { Position } from "unist";
+import { visit } from "unist-util-visit";
+import { VFile } from "vfile";
+import { report } from "../diagnostics/diagnostics.ts";
+import { isRuleId } from "../diagnostics/rules.ts";
+import { displayPath } from "../loaders/load-manuscript.ts";
+import { manuscriptParser } from "../parse/parse-manuscript.ts";
+import { remarkCitationSyntax } from "./remark-citation-syntax.ts";
+import { remarkDirectiveText } from "./remark-directive-text.ts";
+import {
+  type FloatNode,
+  type FloatPart,
+  floatId,
+  isFloatNode,
+  recordFloatAbbreviations,
+  withLabel,
+} from "./remark-number-floats.ts";
+
+/** Turns parsed CSV cells into mdast: directives back to text, then citations. */
+const cellTransforms = manuscriptParser().use([remarkDirectiveText, remarkCitationSyntax]).freeze();
+
+/** Escape a CSV cell so it stays one GFM table cell: pipes escaped, line breaks as spaces. */
+function asPipeCell(value: string): string {
+  return value
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/\\(?=\|)/g, "\\\\")
+    .replace(/\|/g, "\\|");
+}
+
+/**
+ * Parse CSV rows as one GFM pipe table, so every cell is inline Markdown exactly as in a pipe
+ * table, in one parse. Rows are padded to the header's width (short rows are reported apart).
+ */
+function parseCsvCells(
+  rows: string[][],
+  file: VFile,
+  place: Position | undefined,
+  note: string,
+): TableRow[] {
+  const width = rows[0]?.length ?? 0;
+  const line = (row: string[]) =>
+    `| ${Array.from({ length: width }, (_, i) => asPipeCell(row[i] ?? "") || " ").join(" | ")} |`;
+  const markdown = [
+    line(rows[0] ?? []),
+    `|${" --- |".repeat(width)}`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
+  const cellFile = new VFile({ value: markdown });
+  const tree = cellTransforms.parse(cellFile);
+  cellTransforms.runSync(tree, cellFile);
+  for (const message of cellFile.messages) {
+    const rule =
+      message.ruleId && isRuleId(message.ruleId) ? message.ruleId : "table-csv-malformed";
+    report(file, rule, message.reason, place, { note });
+  }
+  const table = tree.children.find((child): child is Table => child.type === "table");
+  const parsed = table?.children ?? [];
+  // Positions point into the generated text; the container's place is the honest one.
+  const holder: Root = { type: "root", children: parsed };
+  visit(holder, (node) => {
+    if (place) node.position = place;
+    else delete node.position;
+  });
+  return parsed;
+}
+
+function rowCellsMessage(found: number, expected: number): string {
+  return `Unexpected ${found} cell${found === 1 ? "" : "s"} in this row, expected ${expected} like the header row; add or remove cells (a \`|\` inside a cell, also in code, is written \`\\|\`).`;
+}
+
+/** The body rows whose cell count differs from the header's, reported at their source line. */
+function checkPipeRows(table: Table, file: VFile): void {
+  const width = table.children[0]?.children.length ?? 0;
+  for (const row of table.children.slice(1)) {
+    if (row.children.length !== width) {
+      report(
+        file,
+        "table-row-cells",
+        rowCellsMessage(row.children.length, width),
+        row.position?.start,
+      );
+    }
+  }
+}
+
+interface CsvRows {
+  rows: TableRow[];
+  ok: boolean;
+}
+
+function loadCsvRows(src: string, node: FloatNode, file: VFile): CsvRows {
+  const place = node.position?.start;
+  const resource = file.data.resources?.csv.get(src);
+  if (!resource || resource.status === "missing") {
+    report(
+      file,
+      "table-csv-missing",
+      `Missing CSV table \`${src}\`: no file at that path, relative to the manuscript. Check the name and folder.`,
+      place,
+    );
+    return { rows: [], ok: false };
+  }
+  if (resource.status === "outside") {
+    report(
+      file,
+      "path-outside-root",
+      `Unexpected CSV path \`${src}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`,
+      place,
+    );
+    return { rows: [], ok: false };
+  }
+  if (resource.status === "remote") {
+    report(
+      file,
+      "path-remote",
+      `Unexpected remote CSV table \`${src}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
+      place,
+    );
+    return { rows: [], ok: false };
+  }
+  const csvFile = displayPath(resource.absolutePath, file.cwd);
+  if (resource.status !== "ok") {
+    const where = resource.line
+      ? { line: resource.line, column: resource.column ?? 1 }
+      : { line: 1, column: 1 };
+    report(
+      file,
+      "table-csv-malformed",
+      `Cannot read CSV table \`${src}\`: ${resource.detail}.`,
+      where,
+      { file: csvFile },
+    );
+    return { rows: [], ok: false };
+  }
+  if (resource.rows.length === 0) {
+    report(
+      file,
+      "table-csv-malformed",
+      `Unexpected empty CSV table \`${src}\`, expected a header row and data rows.`,
+      { line: 1, column: 1 },
+      { file: csvFile },
+    );
+    return { rows: [], ok: false };
+  }
+  const width = resource.rows[0]?.length ?? 0;
+  for (const [index, row] of resource.rows.entries()) {
+    if (index > 0 && row.length !== width) {
+      report(
+        file,
+        "table-row-cells",
+        rowCellsMessage(row.length, width),
+        { line: resource.rowLines[index] ?? 1, column: 1 },
+        { file: csvFile },
+      );
+    }
+  }
+  return { rows: parseCsvCells(resource.rows, file, node.position, `in ${csvFile}`), ok: true };
+}
+
+const alignClass = { left: "align-left", right: "align-right", center: "align-center" } as const;
+
+/** Render the rows' cells as `<th scope="col">` (header) and `<td>`; GFM alignment as a class. */
+function markCells(rows: TableRow[], align: Table["align"]): void {
+  for (const [rowIndex, row] of rows.entries()) {
+    for (const [cellIndex, cell] of row.children.entries()) {
+      const alignment = align?.[cellIndex];
+      const className = alignment ? [alignClass[alignment]] : undefined;
+      const header = rowIndex === 0;
+      cell.data = {
+        ...cell.data,
+        hName: header ? "th" : "td",
+        hProperties: { ...(header ? { scope: "col" } : {}), ...(className ? { className } : {}) },
+      };
+    }
+  }
+}
+
+/** Pad short rows with empty cells and cut long ones, as GFM renders them (after reporting). */
+function fitRows(rows: TableRow[]): void {
+  const width = rows[0]?.children.length ?? 0;
+  for (const row of rows.slice(1)) {
+    while (row.children.length < width)
+      row.children.push({ type: "tableCell", children: [] } satisfies TableCell);
+    if (row.children.length > width) row.children.length = width;
+  }
+}
+
+function transformTable(node: FloatNode, file: VFile): void {
+  const id = floatId(node);
+  const written = node.attributes?.id;
+  if (!id) {
+    const reason = written
+      ? `Unexpected table id \`${written}\`, expected one starting with \`tbl-\` (\`#tbl-${written.replace(/^(tbl|fig)-?/, "") || "name"}\`) so the text can call it out.`
+      : "Missing table id, expected `:::table{#tbl-name}` so the text can call it out as `@tbl-name`.";
+    report(file, "table-id-missing", reason, node.position?.start);
+  }
+  const src = node.attributes?.src ?? undefined;
+  const children = [...node.children];
+  const first = children[0];
+  const captionSource = first?.type === "paragraph" ? first : undefined;
+  if (captionSource) children.shift();
+  if (!captionSource || textOf(captionSource).trim() === "") {
+    report(
+      file,
+      "table-caption-empty",
+      "Missing table caption, expected a caption paragraph on the line after `:::table`, before the table.",
+      node.position?.start,
+    );
+  }
+
+  let rows: TableRow[] = [];
+  let align: Table["align"] = null;
+  if (src) {
+    rows = loadCsvRows(src, node, file).rows;
+    const inline = children.find((child) => child.type === "table");
+    if (inline) {
+      report(
+        file,
+        "table-source-conflict",
+        `Unexpected pipe table in a \`:::table\` that takes its rows from \`${src}\`, expected one of the two; remove the pipe table or the \`src\` attribute.`,
+        inline.position?.start,
+      );
+    }
+  } else {
+    const index = children.findIndex((child) => child.type === "table");
+    const table = children[index];
+    if (table?.type === "table") {
+      children.splice(index, 1);
+      checkPipeRows(table, file);
+      rows = table.children;
+      align = table.align ?? null;
+    } else {
+      report(
+        file,
+        "table-missing",
+        'Missing table, expected a pipe table (`| a | b |`) after the caption, or a CSV file as `:::table{#tbl-name src="tables/name.csv"}`.',
+        node.position?.start,
+      );
+    }
+  }
+  fitRows(rows);
+  markCells(rows, align);
+
+  const footnotes = children;
+  const captionText = captionSource ? textOf(captionSource) : "";
+  recordFloatAbbreviations(
+    file,
+    id,
+    [captionText, ...footnotes.map((block) => textOf(block))].join("\n"),
+  );
+
+  const caption: Paragraph = {
+    type: "paragraph",
+    children: withLabel("table", captionSource?.children ?? []),
+    data: { hName: "caption" },
+  };
+  if (captionSource?.position) caption.position = captionSource.position;
+  const tableParts: RootContent[] = [caption];
+  const [head, ...body] = rows;
+  if (head) tableParts.push({ type: "floatPart", children: [head], data: { hName: "thead" } });
+  if (body.length > 0)
+    tableParts.push({ type: "floatPart", children: body, data: { hName: "tbody" } });
+  const tableNode: FloatPart = {
+    type: "floatPart",
+    children: tableParts,
+    data: {
+      hName: "table",
+      hProperties: { ...(written ? { id: written } : {}), className: ["table"] },
+    },
+  };
+  const parts: FloatPart[] = [tableNode];
+  if (footnotes.length > 0) {
+    parts.push({
+      type: "floatPart",
+      children: footnotes,
+      data: { hName: "div", hProperties: { className: ["table-footnotes"] } },
+    });
+  }
+  node.children = parts;
+  node.data = { ...node.data, hName: "div", hProperties: { className: ["table-wrap"] } };
+}
+
+/** Lay out and check every table of `tree`. */
+export function transformTables(tree: Root, file: VFile): void {
+  visit(tree, (node) => {
+    if (!isFloatNode(node) || node.name !== "table") return undefined;
+    // A table already laid out (the transform ran before) is left as it is.
+    if (node.data?.hName !== "div") transformTable(node, file);
+    return "skip";
+  });
+}
+
+/** unified plugin: tables (see module doc). */
+export function remarkTables() {
+  return (tree: Root, file: VFile) => transformTables(tree, file);
+}

@@ -1,0 +1,378 @@
+/**
+ * The catalogue of bad inputs, run through the real CLI (`main` of scripts/cli.ts, as
+ * `casepress build <fixture> --format html --out <tmp>`). Each case must end in diagnostics at
+ * positions with the right exit code, never a stack trace; write nothing when it has errors and
+ * leave an earlier output untouched; read nothing outside the manuscript's root; and never let
+ * manuscript HTML or `javascript:` URLs into the output.
+ *
+ * Static cases are folders under tests/fixtures/bad-inputs/: input.md plus the files it names,
+ * expected-messages.txt as `file:line:column severity rule`, and optionally expected.html with
+ * fragments (one a line) the page must contain. The big or binary cases are made here at run
+ * time. `UPDATE_EXPECTED=1` rewrites the expected messages from the actual output.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { VFile } from "vfile";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../scripts/cli/main.ts";
+import { maxManuscriptBytes } from "../../scripts/loaders/load-manuscript.ts";
+import { manuscriptParser } from "../../scripts/parse/parse-manuscript.ts";
+import { sanitizeRawHtml, urlScheme } from "../../scripts/transforms/remark-raw-html.ts";
+import { activeContent } from "../helpers.ts";
+
+const fixtures = join(import.meta.dirname, "..", "fixtures", "bad-inputs");
+const base = join(fixtures, "bom");
+const previousHtml = "<!doctype html><p>previous build</p>\n";
+
+/** What one CLI run printed and returned. */
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Diagnostics as `file:line:column severity rule`, file relative to the manuscript's folder. */
+  messages: string[];
+}
+
+let output: { stdout: string[]; stderr: string[] };
+
+beforeEach(() => {
+  output = { stdout: [], stderr: [] };
+  // Capture the CLI's output; it writes through process.stdout/stderr.write only.
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    output.stdout.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    output.stderr.push(String(chunk));
+    return true;
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Run `casepress build` on `input` with its folder as root; parse the diagnostics printed. */
+async function build(input: string, outDir: string, root = dirname(input)): Promise<CliRun> {
+  const code = await main(["build", input, "--root", root, "--format", "html", "--out", outDir]);
+  const stdout = output.stdout.join("");
+  const stderr = output.stderr.join("");
+  const messages: string[] = [];
+  for (const line of stderr.split("\n")) {
+    const match = /^\s+(.+?):(\d+):(\d+)\s+(error|warning|info)\s+.*\s([a-z0-9-]+)$/.exec(line);
+    if (!match) continue;
+    const [, path = "", row, column, severity, rule] = match;
+    const file = relative(dirname(input), resolve(process.cwd(), path));
+    messages.push(`${file}:${row}:${column} ${severity} ${rule}`);
+  }
+  return { code, stdout, stderr, messages: messages.sort() };
+}
+
+/** An output folder holding an earlier build's HTML. */
+async function outputWithPreviousBuild(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), "casepress-bad-out-"));
+  await writeFile(join(outDir, "input.html"), previousHtml);
+  return outDir;
+}
+
+/** Every file below `directory`, relative. */
+async function listFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The checks every case shares: no stack trace, exit code, outputs, no manuscript scripts. */
+async function expectWellBehaved(run: CliRun, outDir: string): Promise<void> {
+  expect(run.stderr).not.toMatch(/^\s+at .+[:(]\d+:\d+\)?$/m);
+  expect(run.stderr).not.toContain("internal error");
+  expect(run.messages.join("\n")).not.toContain("internal-error");
+  const errors = run.messages.some((message) => message.includes(" error "));
+  expect(run.code).toBe(errors ? 1 : 0);
+  const files = await listFiles(outDir);
+  expect(files.filter((file) => file.endsWith(".tmp"))).toEqual([]);
+  const html = await readFile(join(outDir, "input.html"), "utf8");
+  if (errors) {
+    // Nothing written, the earlier build untouched.
+    expect(files).toEqual(["input.html"]);
+    expect(html).toBe(previousHtml);
+    return;
+  }
+  expect(html).not.toBe(previousHtml);
+  expectNoActiveContent(html);
+}
+
+/**
+ * No script, frame, object, event handler or `javascript:` URL from the manuscript, judged on
+ * the parsed page (text inside attributes is inert). The template's own `<style>` in the head
+ * is the only style element.
+ */
+function expectNoActiveContent(html: string): void {
+  expect(activeContent(html)).toEqual([]);
+  const styles = html.match(/<style[\s>]/gi) ?? [];
+  expect(styles).toHaveLength(1);
+  expect(html.indexOf("<style")).toBeLessThan(html.indexOf("<body"));
+}
+
+async function expectedMessages(directory: string, actual: string[]): Promise<string[]> {
+  const path = join(directory, "expected-messages.txt");
+  if (process.env.UPDATE_EXPECTED)
+    await writeFile(path, actual.map((line) => `${line}\n`).join(""));
+  const text = await readFile(path, "utf8");
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .sort();
+}
+
+const staticCases = await readdir(fixtures, { withFileTypes: true });
+
+describe("the bad-input catalogue, through `casepress build`", () => {
+  for (const entry of staticCases.filter((item) => item.isDirectory())) {
+    it(entry.name, async () => {
+      const directory = join(fixtures, entry.name);
+      const outDir = await outputWithPreviousBuild();
+      const run = await build(join(directory, "input.md"), outDir);
+      expect(run.messages).toEqual(await expectedMessages(directory, run.messages));
+      await expectWellBehaved(run, outDir);
+      // expected.html: fragments (one a line) the page must contain.
+      const fragments = await readFile(join(directory, "expected.html"), "utf8").catch(() => "");
+      const html = await readFile(join(outDir, "input.html"), "utf8");
+      for (const fragment of fragments.split("\n").filter(Boolean))
+        expect(html).toContain(fragment);
+    });
+  }
+});
+
+/** A copy of the clean base case (the BOM fixture without its BOM) in a fresh folder. */
+async function baseCopy(): Promise<{ directory: string; input: string; markdown: string }> {
+  const directory = await mkdtemp(join(tmpdir(), "casepress-bad-"));
+  await mkdir(join(directory, "images"));
+  await copyFile(join(base, "references.json"), join(directory, "references.json"));
+  await copyFile(join(base, "images", "good.png"), join(directory, "images", "good.png"));
+  const markdown = (await readFile(join(base, "input.md"), "utf8")).replace(/^\uFEFF/, "");
+  return { directory, input: join(directory, "input.md"), markdown };
+}
+
+/** The line number (1-based) of the first line of `text` containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  return text.slice(0, text.indexOf(needle)).split("\n").length;
+}
+
+describe("bad inputs made at run time", () => {
+  it("a binary file: manuscript-encoding at the first NUL byte", async () => {
+    const { directory, input } = await baseCopy();
+    await copyFile(join(directory, "images", "good.png"), input);
+    const png = await readFile(input);
+    const nul = png.indexOf(0);
+    const line = png.subarray(0, nul).filter((byte) => byte === 0x0a).length + 1;
+    const column = nul - png.subarray(0, nul).lastIndexOf(0x0a);
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages).toEqual([`input.md:${line}:${column} error manuscript-encoding`]);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a corrupt image: figure-file-unreadable at the image", async () => {
+    const { directory, input, markdown } = await baseCopy();
+    const png = await readFile(join(directory, "images", "good.png"));
+    await writeFile(join(directory, "images", "good.png"), png.subarray(0, 120));
+    await writeFile(input, markdown);
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "](images/good.png)");
+    expect(run.messages).toEqual([`input.md:${line}:1 error figure-file-unreadable`]);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a 1 MB single line: diagnostics (the word limit), no crash", async () => {
+    const { input, markdown } = await baseCopy();
+    const long = "The ulcer healed slowly over many months of care. ".repeat(21_000);
+    expect(long.length).toBeGreaterThan(1_000_000);
+    await writeFile(input, markdown.replace("The ulcer healed.", long));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages.map((message) => message.split(" ").slice(1).join(" "))).toEqual([
+      "error journal-limit-exceeded",
+    ]);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a 1 MB line dense with links and emphasis: manuscript-too-large, not minutes of parsing", async () => {
+    const { input, markdown } = await baseCopy();
+    // Four constructs a repeat: two `[` and two `**` runs.
+    const repeat = "[@reiter2011] [a](b) **c** ";
+    const dense = repeat.repeat(40_000);
+    expect(dense.length).toBeGreaterThan(1_000_000);
+    await writeFile(input, markdown.replace("The ulcer healed.", dense));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "The ulcer healed.");
+    expect(run.messages).toEqual([
+      `input.md:${line}:${(20_000 / 4) * repeat.length + 1} error manuscript-too-large`,
+    ]);
+    expect(run.stderr).toContain("split it into paragraphs");
+    await expectWellBehaved(run, outDir);
+  });
+
+  /** Name, the deep text, and the column where nesting passes 200 (0: somewhere). */
+  const nestings: [string, (n: number) => string, number][] = [
+    ["10,000 nested list levels", (n) => `${"- ".repeat(n)}deep`, 401],
+    [
+      "10,000 indented list levels",
+      (n) => Array.from({ length: n }, (_, i) => `${"  ".repeat(i % 2000)}- item`).join("\n"),
+      0,
+    ],
+    ["10,000 nested block quotes", (n) => `${">".repeat(n)} deep`, 201],
+    ["10,000 nested emphasis runs", (n) => `${"*".repeat(n)}deep${"*".repeat(n)}`, 201],
+    ["10,000 nested links", (n) => `${"[a ".repeat(n)}deep${"](u)".repeat(n)}`, 601],
+  ];
+  for (const [name, make, column] of nestings) {
+    it(`${name}: manuscript-too-large at the position, no stack overflow`, async () => {
+      const { input, markdown } = await baseCopy();
+      const deep = make(10_000);
+      await writeFile(input, markdown.replace("The ulcer healed.", deep));
+      const outDir = await outputWithPreviousBuild();
+      const run = await build(input, outDir);
+      expect(run.messages).toHaveLength(1);
+      const line = lineOf(markdown, "The ulcer healed.");
+      if (column) {
+        expect(run.messages[0]).toBe(`input.md:${line}:${column} error manuscript-too-large`);
+      } else {
+        expect(run.messages[0]).toMatch(/^input\.md:\d+:\d+ error manuscript-too-large$/);
+      }
+      expect(run.stderr).toMatch(/expected at most 200/);
+      await expectWellBehaved(run, outDir);
+    });
+  }
+
+  it("10,000 nested raw HTML elements: removed whole with html-raw-removed, no stack overflow", async () => {
+    const { input, markdown } = await baseCopy();
+    await writeFile(
+      input,
+      markdown.replace("The ulcer healed.", `The ulcer healed.\n\n${"<dl>".repeat(10_000)}`),
+    );
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "The ulcer healed.") + 2;
+    expect(run.messages).toEqual([`input.md:${line}:1 warning html-raw-removed`]);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("nesting spread over lines is caught in the tree: manuscript-too-large", async () => {
+    const { input, markdown } = await baseCopy();
+    const lines = [
+      ...Array.from({ length: 300 }, () => "*a"),
+      ...Array.from({ length: 300 }, () => "b*"),
+    ];
+    await writeFile(input, markdown.replace("The ulcer healed.", lines.join("\n")));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages).toHaveLength(1);
+    expect(run.messages[0]).toMatch(/^input\.md:\d+:\d+ error manuscript-too-large$/);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a 10 MB manuscript: diagnostics (the word limit), in linear time", async () => {
+    const { input, markdown } = await baseCopy();
+    const paragraph =
+      "Her blood counts showed pancytopenia: white blood cells 600 per mm³ and platelets 39,000 per mm³.\n\n";
+    const body = paragraph.repeat(Math.ceil((10 * 1024 * 1024) / paragraph.length));
+    await writeFile(input, markdown.replace("The ulcer healed.", `The ulcer healed.\n\n${body}`));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages.map((message) => message.split(" ").slice(1).join(" "))).toEqual([
+      "error journal-limit-exceeded",
+    ]);
+    await expectWellBehaved(run, outDir);
+  }, 120_000);
+
+  it("a manuscript over the size limit: manuscript-too-large at 1:1, not read", async () => {
+    const { input } = await baseCopy();
+    await writeFile(input, Buffer.alloc(maxManuscriptBytes + 1, "a"));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages).toEqual(["input.md:1:1 error manuscript-too-large"]);
+    await expectWellBehaved(run, outDir);
+  });
+});
+
+describe("nothing is read outside the manuscript's root", () => {
+  // A FIFO blocks whoever opens it for reading until a writer comes: if Casepress opened one,
+  // the build would hang and the test time out.
+  const makeFifo = (path: string) => execFileSync("mkfifo", [path]);
+
+  it("an image path that climbs out of the root (`../`) to a FIFO is refused unread", async () => {
+    const { directory, input, markdown } = await baseCopy();
+    makeFifo(join(dirname(directory), `${relative(dirname(directory), directory)}-secret.png`));
+    const outside = `../${relative(dirname(directory), directory)}-secret.png`;
+    await writeFile(input, markdown.replace("](images/good.png)", `](${outside})`));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "](images/good.png)");
+    expect(run.messages).toEqual([`input.md:${line}:1 error path-outside-root`]);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a symbolic link inside the root to a FIFO outside it is refused unread", async () => {
+    const { directory, input, markdown } = await baseCopy();
+    const fifo = join(await mkdtemp(join(tmpdir(), "casepress-outside-")), "secret.png");
+    makeFifo(fifo);
+    await symlink(fifo, join(directory, "images", "linked.png"));
+    await writeFile(input, markdown.replace("](images/good.png)", "](images/linked.png)"));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "](images/good.png)");
+    expect(run.messages).toEqual([`input.md:${line}:1 error path-outside-root`]);
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a bibliography outside the root is refused: path-outside-root", async () => {
+    const { input, markdown } = await baseCopy();
+    await writeFile(
+      input,
+      markdown.replace("bibliography: references.json", "bibliography: /etc/passwd"),
+    );
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages).toContain(
+      `input.md:${lineOf(markdown, "bibliography:")}:15 error path-outside-root`,
+    );
+    await expectWellBehaved(run, outDir);
+  });
+});
+
+describe("remarkRawHtml", () => {
+  it("reads URL schemes as a browser does", () => {
+    expect(urlScheme("javascript:alert(1)")).toBe("javascript");
+    expect(urlScheme(" JaVa\tScRiPt:alert(1)")).toBe("javascript");
+    expect(urlScheme("java\nscript:x")).toBe("javascript");
+    expect(urlScheme("https://example.org")).toBe("https");
+    expect(urlScheme("figures/a:b.png")).toBeUndefined();
+    expect(urlScheme("#fig-1")).toBeUndefined();
+    expect(urlScheme("../x.png")).toBeUndefined();
+  });
+
+  it("is idempotent: a second run changes nothing and reports nothing", () => {
+    const markdown = [
+      "A<sup>2</sup> <span>b</span> <script>x</script> [c](javascript:d) <!-- e -->",
+      "",
+      "<div>f <b>g</b></div>",
+      "",
+    ].join("\n");
+    const file = new VFile({ value: markdown });
+    const tree = manuscriptParser.parse(file);
+    sanitizeRawHtml(tree, file);
+    const once = JSON.stringify(tree);
+    const reported = file.messages.length;
+    expect(reported).toBe(5);
+    sanitizeRawHtml(tree, file);
+    expect(JSON.stringify(tree)).toBe(once);
+    expect(file.messages).toHaveLength(reported);
+  });
+});

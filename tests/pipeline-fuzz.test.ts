@@ -1,0 +1,193 @@
+/**
+ * Property tests: the sample manuscript, mutated at random (deletions, duplications, inserted
+ * directive fences, brackets, `@`, YAML characters, raw HTML, stray bytes), must always
+ * compile and render into diagnostics: never an exception, never an `internal-error`, never
+ * manuscript HTML in the output. `npm test` runs a fixed seed and a modest count;
+ * `npm run fuzz` (FUZZ_RUNS=10000) runs many more, and FUZZ_SEED picks another seed.
+ */
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readManuscript } from "../scripts/loaders/load-manuscript.ts";
+import { compileManuscript } from "../scripts/pipeline.ts";
+import { renderPage } from "../scripts/render/render-page.ts";
+import { activeContent, repositoryDirectory } from "./helpers.ts";
+
+const runs = Number(process.env.FUZZ_RUNS ?? 200);
+const seed = Number(process.env.FUZZ_SEED ?? 20_261_125);
+
+/** Text the mutations insert: the characters and constructs that steer the parsers. */
+const snippets = [
+  ":::figure{#fig-ulcer}\n",
+  ":::figure{#fig-new}\n![x](../figures/fig-1.png)\n\nLegend.\n:::\n",
+  ':::table{#tbl-new src="missing.csv"}\n',
+  ":::table\n",
+  ":::\n",
+  "::::\n",
+  ":::note\n",
+  ":word",
+  "[",
+  "]",
+  "(",
+  ")",
+  "[@",
+  "@",
+  "[@]",
+  "[@reiter2011; @]",
+  "[-@enoch2005]",
+  "@fig-",
+  "@tbl-infarcts",
+  "(@fig-ulcer, **C**)",
+  "---\n",
+  "---",
+  ": ",
+  ":",
+  "- ",
+  "  ",
+  "\t",
+  "{",
+  "}",
+  "'",
+  '"',
+  "#",
+  "# ",
+  "*",
+  "**",
+  "_",
+  "`",
+  "```\n",
+  "|",
+  "| a | b |\n| --- |\n",
+  "\n",
+  "\n\n",
+  "\r\n",
+  "&",
+  "&#0;",
+  "\\",
+  "<sup>",
+  "</sup>",
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  "[x](javascript:alert(1))",
+  "![y](../../../../etc/passwd)",
+  "![z](https://example.org/a.png)",
+  "\u0000",
+  "\uFEFF",
+  "\uD800",
+  "> ",
+  "1. ",
+  "[^1]",
+  "[^1]: note\n",
+  "*[ABBR]: x\n",
+  "&amp;",
+  "!",
+  "~~",
+  "SLE",
+  "(APLAs)",
+  "<div>",
+  "</div>",
+  "<sup><sup><sup>",
+  "<dl>".repeat(300),
+  "[".repeat(250),
+  "> ".repeat(250),
+];
+
+type Mutation =
+  | { kind: "delete"; at: number; length: number }
+  | { kind: "duplicate"; at: number; length: number; to: number }
+  | { kind: "insert"; at: number; text: string };
+
+const position = fc.nat({ max: 1_000_000 });
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant("delete" as const), at: position, length: fc.nat({ max: 80 }) }),
+  fc.record({
+    kind: fc.constant("duplicate" as const),
+    at: position,
+    length: fc.nat({ max: 400 }),
+    to: position,
+  }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: position,
+    text: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...snippets) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: "binary" }) },
+    ),
+  }),
+);
+
+/** Apply mutations in order; positions wrap around the current text. */
+function mutate(text: string, mutations: readonly Mutation[]): string {
+  let result = text;
+  for (const change of mutations) {
+    const at = result.length === 0 ? 0 : change.at % (result.length + 1);
+    if (change.kind === "delete") {
+      result = result.slice(0, at) + result.slice(at + change.length);
+    } else if (change.kind === "duplicate") {
+      const piece = result.slice(at, at + change.length);
+      const to = change.to % (result.length + 1);
+      result = result.slice(0, to) + piece + result.slice(to);
+    } else {
+      result = result.slice(0, at) + change.text + result.slice(at);
+    }
+  }
+  return result;
+}
+
+let project: string;
+let sample: string;
+
+beforeAll(async () => {
+  // A project like the repository: manuscript/ with its bibliography, figures/ beside it.
+  project = await mkdtemp(join(tmpdir(), "casepress-fuzz-"));
+  await writeFile(join(project, "package.json"), '{ "name": "casepress-fuzz", "private": true }\n');
+  await cp(join(repositoryDirectory, "manuscript"), join(project, "manuscript"), {
+    recursive: true,
+  });
+  await cp(join(repositoryDirectory, "figures"), join(project, "figures"), { recursive: true });
+  sample = await readFile(join(repositoryDirectory, "manuscript", "case-report.md"), "utf8");
+});
+
+/** Compile (and, when it compiles, render) `text` as the manuscript; returns the rule ids. */
+async function compileText(text: string): Promise<string[]> {
+  const path = join(project, "manuscript", "case-report.md");
+  await writeFile(path, text);
+  const file = await readManuscript(path, { cwd: project });
+  const compiled = await compileManuscript(file);
+  if (compiled.profile && file.data.resources) {
+    const html = await renderPage(compiled.tree, file, compiled.profile, {
+      assetsDirectory: "case-report_files",
+      generator: "Casepress fuzz",
+    });
+    const active = activeContent(html);
+    if (active.length > 0) throw new Error(`Active content in the output: ${active.join(", ")}`);
+  }
+  return file.messages.map((message) => message.ruleId ?? "(none)");
+}
+
+describe("fuzzing the sample manuscript", () => {
+  it("the unmutated sample compiles cleanly", async () => {
+    expect(await compileText(sample)).toEqual([]);
+  });
+
+  it(
+    `${runs} random mutations end in diagnostics, never an exception (seed ${seed})`,
+    async () => {
+      const rulesSeen = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 8 }), async (mutations) => {
+          const rules = await compileText(mutate(sample, mutations));
+          for (const rule of rules) rulesSeen.add(rule);
+          expect(rules).not.toContain("internal-error");
+          expect(rules).not.toContain("(none)");
+        }),
+        { seed, numRuns: runs },
+      );
+      // The mutations reach well beyond one or two checks.
+      expect(rulesSeen.size).toBeGreaterThan(runs >= 100 ? 8 : 1);
+    },
+    Math.max(60_000, runs * 200),
+  );
+});
