@@ -138,6 +138,11 @@ export const rules = {
     "citations",
     "An entry lacks a field the style needs (authors, title, journal, year).",
   ),
+  "bibliography-expansion-limit": rule(
+    "error",
+    "citations",
+    "A BibTeX `@string` macro, `crossref` or entry expands past its size cap; it is left out.",
+  ),
   "bibliography-entry-uncited": rule(
     "warning",
     "citations",

@@ -12,6 +12,7 @@ import {
   narrativeNames,
   parseBibliography,
 } from "../../scripts/bibliography/bibliography.ts";
+import { rules } from "../../scripts/diagnostics/rules.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const fixtures = path.join(repo, "tests/fixtures/bibliography");
@@ -44,7 +45,7 @@ const seedItems = (): CslItem[] => {
 };
 
 const problemLine = (problem: BibliographyProblem) =>
-  `${problem.line}:${problem.column} ${problem.severity} ${problem.rule} ${problem.message}`;
+  `${problem.line}:${problem.column} ${rules[problem.rule].severity} ${problem.rule} ${problem.message}`;
 
 describe("JAAD style on the reference article", () => {
   it("prints the 12 references as the article does", () => {
@@ -440,7 +441,7 @@ describe("reference formatter", () => {
 });
 
 describe("isolation", () => {
-  it("imports citation-js in scripts/bibliography/bibliography.ts only", () => {
+  it("imports citation-js in scripts/bibliography/citation-js.ts only", () => {
     const importers: string[] = [];
     const walk = (folder: string) => {
       for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -460,7 +461,7 @@ describe("isolation", () => {
     };
     walk(path.join(repo, "scripts"));
     walk(path.join(repo, "tests"));
-    expect(importers).toEqual(["scripts/bibliography/bibliography.ts"]);
+    expect(importers).toEqual(["scripts/bibliography/citation-js.ts"]);
   });
 
   it("never opens a connection or a child process while reading and formatting", () => {

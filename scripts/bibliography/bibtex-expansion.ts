@@ -1,0 +1,299 @@
+/**
+ * A cap on how much text BibTeX can make out of little: `@string` macros that use each other
+ * (`@string{b = a # a}` doubles `a`, and 24 such lines make 16 million characters) and
+ * `crossref`, which copies a parent's fields into every child. Before citation-js sees a file,
+ * the size each macro and entry would expand to is counted here, without expanding anything,
+ * so the count costs time in proportion to the file. A macro or entry over its cap is left out
+ * and reported where it is written.
+ */
+import type { RawProblem } from "./reader.ts";
+
+/** The caps, in characters of expanded text. */
+export const EXPANSION_LIMITS = {
+  /** One `@string` macro or `@preamble`: a journal's name, a publisher, a long boilerplate. */
+  macro: 10_000,
+  /** One entry, with its macros and crossref parents expanded. */
+  entry: 100_000,
+  /** Macros and entries of the whole file, beyond the file's own length. */
+  file: 1_000_000,
+} as const;
+
+/** A top-level `@…{…}` block of a BibTeX file. */
+export interface BibChunk {
+  kind: "entry" | "string" | "preamble";
+  /** The offset of its `@`. */
+  start: number;
+  /** The offset just after its closing brace. */
+  end: number;
+  /** Where its fields start: after `key,` for an entry, after the brace for a macro. */
+  fieldsStart: number;
+  /** The citation key of an entry; empty for macros. */
+  key: string;
+}
+
+/** What {@link planExpansion} decides. */
+export interface ExpansionPlan {
+  /** The chunks that may be handed to citation-js, in file order. */
+  kept: BibChunk[];
+  /** For each kept entry, the kept `@string` chunks its macros come from, in file order. */
+  macrosOf: Map<BibChunk, BibChunk[]>;
+  problems: RawProblem[];
+}
+
+interface Field {
+  name: string;
+  at: number;
+  /** Expanded size; `Infinity` when a dropped macro is used. */
+  size: number;
+  /** Macro names used, lower-cased, with where each is used. */
+  refs: { name: string; at: number }[];
+  /** The value's text when it is a single `{…}` or `"…"` (for `crossref`). */
+  literal: string | undefined;
+}
+
+/** The expansion of a name citation-js predefines (`jan`, `acmcs`…) or leaves empty. */
+const UNDEFINED_MACRO_SIZE = 64;
+const NAME = /[^\s=,{}()"#%']+/y;
+
+const isSpace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/** The offset after the `{…}` group that opens at `at` (or `to` when it never closes). */
+function closeBrace(text: string, at: number, to: number): number {
+  let depth = 0;
+  for (let index = at; index < to; index++) {
+    const char = text[index];
+    if (char === "\\") index++;
+    else if (char === "{") depth++;
+    else if (char === "}" && --depth === 0) return index + 1;
+  }
+  return to;
+}
+
+/** The offset after the `"…"` string that opens at `at`; braces inside it may hide quotes. */
+function closeQuote(text: string, at: number, to: number): number {
+  let depth = 0;
+  for (let index = at + 1; index < to; index++) {
+    const char = text[index];
+    if (char === "\\") index++;
+    else if (char === "{") depth++;
+    else if (char === "}") depth--;
+    else if (char === '"' && depth <= 0) return index + 1;
+  }
+  return to;
+}
+
+/**
+ * Read `name = part # part, …` between `from` and `to`, sizing each value with `sizeOf` for
+ * macro names. Text it cannot read counts at its length (citation-js reports the syntax).
+ */
+function readFields(
+  text: string,
+  from: number,
+  to: number,
+  sizeOf: (name: string) => number,
+): Field[] {
+  const fields: Field[] = [];
+  let at = from;
+  const skip = () => {
+    while (at < to && isSpace(text.charCodeAt(at))) at++;
+  };
+  for (;;) {
+    skip();
+    if (at >= to) return fields;
+    if (text[at] === ",") {
+      at++;
+      continue;
+    }
+    NAME.lastIndex = at;
+    const name = NAME.exec(text)?.[0];
+    const nameAt = at;
+    if (name !== undefined) at += name.length;
+    skip();
+    if (name === undefined || text[at] !== "=") {
+      fields.push({ name: "", at: nameAt, size: to - nameAt, refs: [], literal: undefined });
+      return fields;
+    }
+    at++;
+    const field: Field = { name: name.toLowerCase(), at: nameAt, size: 0, refs: [], literal: "" };
+    let parts = 0;
+    for (;;) {
+      skip();
+      const char = text[at] ?? "";
+      const partStart = at;
+      if (char === "{" || char === '"') {
+        at = char === "{" ? closeBrace(text, at, to) : closeQuote(text, at, to);
+        field.size += Math.max(at - partStart - 2, 0);
+        field.literal = text.slice(partStart + 1, Math.max(at - 1, partStart + 1));
+      } else {
+        NAME.lastIndex = at;
+        const word = at < to ? NAME.exec(text)?.[0] : undefined;
+        if (word === undefined) break;
+        at += word.length;
+        if (/^\d+$/.test(word)) field.size += word.length;
+        else {
+          field.refs.push({ name: word.toLowerCase(), at: partStart });
+          field.size += 1 + sizeOf(word.toLowerCase());
+        }
+        field.literal = undefined;
+      }
+      parts++;
+      skip();
+      if (text[at] !== "#") break;
+      at++;
+    }
+    if (parts !== 1) field.literal = undefined;
+    fields.push(field);
+    if (parts === 0) {
+      field.size += to - at;
+      return fields;
+    }
+  }
+}
+
+const count = (size: number) =>
+  Number.isFinite(size) ? `${size.toLocaleString("en-US")} characters` : "an unbounded size";
+
+/**
+ * Size every macro and entry of a BibTeX file, in file order, and leave out those that would
+ * expand past {@link EXPANSION_LIMITS}. Entries that use a left-out macro are left out too,
+ * since citation-js would silently print them without it.
+ */
+export function planExpansion(text: string, chunks: readonly BibChunk[]): ExpansionPlan {
+  const problems: RawProblem[] = [];
+  const budget = text.length + EXPANSION_LIMITS.file;
+  let spent = 0;
+  /** The current definition of each macro: its size and the chunk it comes from. */
+  const macros = new Map<string, { size: number; chunk: BibChunk | undefined }>();
+  const sizeOf = (name: string) => macros.get(name)?.size ?? UNDEFINED_MACRO_SIZE;
+  const dependencies = new Map<BibChunk, BibChunk[]>();
+  const dropped = new Set<BibChunk>();
+  const entryFields = new Map<BibChunk, Field[]>();
+
+  const dependsOn = (chunk: BibChunk, fields: readonly Field[]) => {
+    const from = new Set<BibChunk>();
+    for (const field of fields)
+      for (const ref of field.refs) {
+        const source = macros.get(ref.name)?.chunk;
+        if (source) from.add(source);
+      }
+    dependencies.set(chunk, [...from]);
+  };
+
+  for (const chunk of chunks) {
+    const fields = readFields(text, chunk.fieldsStart, chunk.end - 1, sizeOf);
+    if (chunk.kind === "entry") {
+      entryFields.set(chunk, fields);
+      dependsOn(chunk, fields);
+      continue;
+    }
+    dependsOn(chunk, fields);
+    const over = fields.find((field) => !(field.size <= EXPANSION_LIMITS.macro));
+    const size = fields.reduce((sum, field) => sum + field.size, 0);
+    if (over || spent + size > budget) {
+      dropped.add(chunk);
+      const what =
+        chunk.kind === "string"
+          ? `The \`@string\` macro \`${over?.name ?? ""}\``
+          : "The `@preamble`";
+      const poisoned = fields.find((field) =>
+        field.refs.some((ref) => !Number.isFinite(sizeOf(ref.name))),
+      );
+      problems.push({
+        offset: over?.at ?? chunk.start,
+        rule: "bibliography-expansion-limit",
+        message: over
+          ? `${what} expands to ${poisoned ? "a left-out macro" : count(over.size)}, expected at most ${count(EXPANSION_LIMITS.macro)}: every use copies the whole text of the macros it names. Write the text out once or shorten it; the macro and the entries that use it are left out until then.`
+          : `The macros of this file expand to more than ${count(budget)} here, expected at most the file's length plus ${count(EXPANSION_LIMITS.file)}. Use fewer copies of long macros; this macro and the entries that use it are left out until then.`,
+      });
+    } else spent += size;
+    if (chunk.kind === "string") {
+      for (const field of fields) {
+        if (field.name === "") continue;
+        macros.set(
+          field.name,
+          dropped.has(chunk)
+            ? { size: Number.POSITIVE_INFINITY, chunk: undefined }
+            : { size: field.size, chunk },
+        );
+      }
+    }
+  }
+
+  // An entry's size includes its crossref parents', which citation-js copies into it.
+  const byKey = new Map<string, BibChunk>();
+  for (const chunk of entryFields.keys()) if (!byKey.has(chunk.key)) byKey.set(chunk.key, chunk);
+  const own = (chunk: BibChunk) =>
+    1 + (entryFields.get(chunk) ?? []).reduce((sum, field) => sum + field.size, 0);
+  const parentOf = (chunk: BibChunk) => {
+    const crossref = entryFields.get(chunk)?.find((field) => field.name === "crossref")?.literal;
+    return crossref === undefined ? undefined : byKey.get(crossref.trim());
+  };
+  const total = new Map<BibChunk, number>();
+  for (const chunk of entryFields.keys()) {
+    // Walk up the parent chain to a sized entry or a cycle, then size the chain back down.
+    const chain: BibChunk[] = [];
+    const onChain = new Set<BibChunk>();
+    let next: BibChunk | undefined = chunk;
+    while (next && !total.has(next) && !onChain.has(next)) {
+      chain.push(next);
+      onChain.add(next);
+      next = parentOf(next);
+    }
+    let above = next ? (total.get(next) ?? 0) : 0;
+    for (const link of chain.reverse()) {
+      above += own(link);
+      total.set(link, above);
+    }
+  }
+
+  let overBudget: RawProblem | undefined;
+  let skipped = 0;
+  for (const chunk of chunks) {
+    if (chunk.kind !== "entry") continue;
+    const size = total.get(chunk) ?? 0;
+    if (!(size <= EXPANSION_LIMITS.entry)) {
+      dropped.add(chunk);
+      const refs = (entryFields.get(chunk) ?? []).flatMap((field) => field.refs);
+      const bad = refs.find((ref) => !Number.isFinite(sizeOf(ref.name)));
+      problems.push({
+        offset: bad?.at ?? chunk.start,
+        rule: "bibliography-expansion-limit",
+        message: bad
+          ? `Entry \`${chunk.key}\` uses the macro \`${bad.name}\`, which is left out for expanding past ${count(EXPANSION_LIMITS.macro)}; expected macros of a sane size. Shorten the macro; the entry is left out until then.`
+          : `Entry \`${chunk.key}\` expands to ${count(size)} through its macros and crossref parents, expected at most ${count(EXPANSION_LIMITS.entry)}. Write the long text out once or shorten it; the entry is left out until then.`,
+      });
+    } else if (spent + size > budget) {
+      dropped.add(chunk);
+      skipped++;
+      overBudget ??= {
+        offset: chunk.start,
+        rule: "bibliography-expansion-limit",
+        message: "",
+      };
+    } else spent += size;
+  }
+  if (overBudget) {
+    overBudget.message = `The entries of this file expand to more than ${count(budget)} from here on (through macros and crossref), expected at most the file's length plus ${count(EXPANSION_LIMITS.file)}. Use fewer copies of long macros or crossref parents; this entry and ${skipped - 1} after it are left out until then.`;
+    problems.push(overBudget);
+  }
+
+  const kept = chunks.filter((chunk) => !dropped.has(chunk));
+  const macrosOf = new Map<BibChunk, BibChunk[]>();
+  for (const chunk of kept) {
+    if (chunk.kind !== "entry") continue;
+    // The macro chunks this entry needs, found once each; at most the entry's size in steps.
+    const seen = new Set<BibChunk>();
+    const stack = [...(dependencies.get(chunk) ?? [])];
+    while (stack.length > 0) {
+      const next = stack.pop();
+      if (!next || seen.has(next) || dropped.has(next)) continue;
+      seen.add(next);
+      stack.push(...(dependencies.get(next) ?? []));
+    }
+    macrosOf.set(
+      chunk,
+      [...seen].sort((a, b) => a.start - b.start),
+    );
+  }
+  return { kept, macrosOf, problems };
+}
