@@ -6,7 +6,7 @@
  * so the count costs time in proportion to the file. A macro or entry over its cap is left out
  * and reported where it is written.
  */
-import type { RawProblem } from "./reader.ts";
+import type { Positions, RawProblem } from "./reader.ts";
 
 /** The caps, in characters of expanded text. */
 export const EXPANSION_LIMITS = {
@@ -38,6 +38,19 @@ export interface ExpansionPlan {
   /** For each kept entry, the kept `@string` chunks its macros come from, in file order. */
   macrosOf: Map<BibChunk, BibChunk[]>;
   problems: RawProblem[];
+}
+
+/** Where a left-out macro's size was refused. */
+interface Root {
+  name: string;
+  at: number;
+}
+
+/** A macro's current definition: its size and the chunk it comes from, or why it is left out. */
+interface Macro {
+  size: number;
+  chunk: BibChunk | undefined;
+  root: Root | undefined;
 }
 
 interface Field {
@@ -158,16 +171,32 @@ const count = (size: number) =>
  * expand past {@link EXPANSION_LIMITS}. Entries that use a left-out macro are left out too,
  * since citation-js would silently print them without it.
  */
-export function planExpansion(text: string, chunks: readonly BibChunk[]): ExpansionPlan {
+export function planExpansion(
+  text: string,
+  chunks: readonly BibChunk[],
+  index: Positions,
+): ExpansionPlan {
   const problems: RawProblem[] = [];
   const budget = text.length + EXPANSION_LIMITS.file;
   let spent = 0;
   /** The current definition of each macro: its size and the chunk it comes from. */
-  const macros = new Map<string, { size: number; chunk: BibChunk | undefined }>();
+  const macros = new Map<string, Macro>();
   const sizeOf = (name: string) => macros.get(name)?.size ?? UNDEFINED_MACRO_SIZE;
   const dependencies = new Map<BibChunk, BibChunk[]>();
   const dropped = new Set<BibChunk>();
   const entryFields = new Map<BibChunk, Field[]>();
+  /** Entries that use a left-out macro: the use and the macro whose size was refused. */
+  const leftOutUse = new Map<BibChunk, { name: string; at: number; root: Root }>();
+
+  /** The first use of a left-out macro in these fields. */
+  const leftOut = (fields: readonly Field[]) => {
+    for (const field of fields)
+      for (const ref of field.refs) {
+        const root = macros.get(ref.name)?.root;
+        if (root) return { ...ref, root };
+      }
+    return undefined;
+  };
 
   const dependsOn = (chunk: BibChunk, fields: readonly Field[]) => {
     const from = new Set<BibChunk>();
@@ -181,39 +210,39 @@ export function planExpansion(text: string, chunks: readonly BibChunk[]): Expans
 
   for (const chunk of chunks) {
     const fields = readFields(text, chunk.fieldsStart, chunk.end - 1, sizeOf);
+    dependsOn(chunk, fields);
+    const use = leftOut(fields);
     if (chunk.kind === "entry") {
       entryFields.set(chunk, fields);
-      dependsOn(chunk, fields);
+      if (use) leftOutUse.set(chunk, use);
       continue;
     }
-    dependsOn(chunk, fields);
     const over = fields.find((field) => !(field.size <= EXPANSION_LIMITS.macro));
     const size = fields.reduce((sum, field) => sum + field.size, 0);
-    if (over || spent + size > budget) {
-      dropped.add(chunk);
+    let root: Root | undefined = use?.root;
+    if (!root && (over || spent + size > budget)) {
+      // Report the macro that crosses a cap; those that use it are left out with it, quietly.
+      root = { name: over?.name ?? chunk.kind, at: over?.at ?? chunk.start };
       const what =
-        chunk.kind === "string"
-          ? `The \`@string\` macro \`${over?.name ?? ""}\``
-          : "The `@preamble`";
-      const poisoned = fields.find((field) =>
-        field.refs.some((ref) => !Number.isFinite(sizeOf(ref.name))),
-      );
+        chunk.kind === "string" ? `The \`@string\` macro \`${root.name}\`` : "The `@preamble`";
       problems.push({
-        offset: over?.at ?? chunk.start,
+        offset: root.at,
         rule: "bibliography-expansion-limit",
         message: over
-          ? `${what} expands to ${poisoned ? "a left-out macro" : count(over.size)}, expected at most ${count(EXPANSION_LIMITS.macro)}: every use copies the whole text of the macros it names. Write the text out once or shorten it; the macro and the entries that use it are left out until then.`
-          : `The macros of this file expand to more than ${count(budget)} here, expected at most the file's length plus ${count(EXPANSION_LIMITS.file)}. Use fewer copies of long macros; this macro and the entries that use it are left out until then.`,
+          ? `${what} expands to ${count(over.size)}, expected at most ${count(EXPANSION_LIMITS.macro)}: each use of a macro copies its whole text, so macros that use each other grow fast. Write the text out once or shorten it; it and every macro or entry using it are left out until then.`
+          : `${what} brings the file's macros past ${count(budget)}, expected at most the file's length plus ${count(EXPANSION_LIMITS.file)}. Use fewer copies of long macros; it and every macro or entry using it are left out until then.`,
       });
-    } else spent += size;
+    }
+    if (root) dropped.add(chunk);
+    else spent += size;
     if (chunk.kind === "string") {
       for (const field of fields) {
         if (field.name === "") continue;
         macros.set(
           field.name,
-          dropped.has(chunk)
-            ? { size: Number.POSITIVE_INFINITY, chunk: undefined }
-            : { size: field.size, chunk },
+          root
+            ? { size: Number.POSITIVE_INFINITY, chunk: undefined, root }
+            : { size: field.size, chunk, root: undefined },
         );
       }
     }
@@ -253,13 +282,12 @@ export function planExpansion(text: string, chunks: readonly BibChunk[]): Expans
     const size = total.get(chunk) ?? 0;
     if (!(size <= EXPANSION_LIMITS.entry)) {
       dropped.add(chunk);
-      const refs = (entryFields.get(chunk) ?? []).flatMap((field) => field.refs);
-      const bad = refs.find((ref) => !Number.isFinite(sizeOf(ref.name)));
+      const bad = leftOutUse.get(chunk);
       problems.push({
         offset: bad?.at ?? chunk.start,
         rule: "bibliography-expansion-limit",
         message: bad
-          ? `Entry \`${chunk.key}\` uses the macro \`${bad.name}\`, which is left out for expanding past ${count(EXPANSION_LIMITS.macro)}; expected macros of a sane size. Shorten the macro; the entry is left out until then.`
+          ? `Entry \`${chunk.key}\` uses the macro \`${bad.name}\`, which is left out${bad.root.name === bad.name ? "" : ` because it builds on \`${bad.root.name}\``} (line ${index.at(bad.root.at).line}), expected macros within the size cap. Shorten that macro; the entry is left out until then.`
           : `Entry \`${chunk.key}\` expands to ${count(size)} through its macros and crossref parents, expected at most ${count(EXPANSION_LIMITS.entry)}. Write the long text out once or shorten it; the entry is left out until then.`,
       });
     } else if (spent + size > budget) {

@@ -172,7 +172,7 @@ export function readBibtex(text: string, index: Positions = positions(text)): Re
     });
   }
 
-  const plan = planExpansion(text, chunks);
+  const plan = planExpansion(text, chunks, index);
   problems.push(...plan.problems);
   const wanted = plan.kept.filter((chunk) => chunk.kind === "entry");
   const prose = text.replace(/^[ \t]*(?:%|@comment).*$/gim, "");
