@@ -186,22 +186,26 @@ export function readBibtex(text: string, index: Positions = positions(text)): Re
   }
   if (wanted.length === 0) return { entries: [], problems };
 
-  let items: (Record<string, unknown> | undefined)[] | undefined;
-  try {
-    const parsed = toCsl(
-      plan.kept.map((chunk) => text.slice(chunk.start, chunk.end)).join("\n"),
-      "@biblatex/text",
-    );
-    // Entries come back in file order; check it rather than trust it.
-    const inOrder = parsed.every(
-      (item, position) => item["citation-key"] === wanted[position]?.key,
-    );
-    if (parsed.length === wanted.length && inOrder) items = parsed;
-  } catch {
-    // One entry breaks citation-js's parser: read them one by one below to find which.
-  }
-  if (!items) {
-    items = wanted.map((chunk) => {
+  /** The whole file in one pass, when citation-js reads it and returns every entry in order. */
+  const readWhole = (): Record<string, unknown>[] | undefined => {
+    try {
+      const parsed = toCsl(
+        plan.kept.map((chunk) => text.slice(chunk.start, chunk.end)).join("\n"),
+        "@biblatex/text",
+      );
+      // Entries come back in file order; check it rather than trust it.
+      const inOrder = parsed.every(
+        (item, position) => item["citation-key"] === wanted[position]?.key,
+      );
+      return parsed.length === wanted.length && inOrder ? parsed : undefined;
+    } catch {
+      return undefined; // One entry breaks citation-js's parser: read them one by one to find it.
+    }
+  };
+  const items =
+    readWhole() ??
+    wanted.map((chunk) => {
+      // Only the macros this entry uses, so the work stays in proportion to the file.
       const macros = plan.macrosOf.get(chunk) ?? [];
       const prefix = macros.map((macro) => `${text.slice(macro.start, macro.end)}\n`).join("");
       try {
@@ -211,11 +215,10 @@ export function readBibtex(text: string, index: Positions = positions(text)): Re
         return undefined;
       }
     });
-  }
 
   const entries: RawEntry[] = [];
   wanted.forEach((chunk, position) => {
-    const data = items?.[position];
+    const data = items[position];
     if (!data) return;
     const fields = new Map<string, number>();
     const doi = /(^|[\s,{])doi\s*=/im.exec(text.slice(chunk.start, chunk.end));

@@ -113,15 +113,18 @@ export function readRis(text: string, index: Positions = positions(text)): Reade
   if (records.length === 0) return { entries: [], problems };
 
   const recordText = (record: RisRecord): string => `${record.lines.join("\n")}\nER  - \n`;
-  let items: (Record<string, unknown> | undefined)[] | undefined;
-  try {
-    const parsed = toCsl(records.map(recordText).join("\n"), "@ris/file");
-    if (parsed.length === records.length) items = parsed;
-  } catch {
-    // Read the records one by one below to find the one that fails.
-  }
-  if (!items) {
-    items = records.map((record) => {
+  /** All records in one pass, when citation-js reads them and returns one item for each. */
+  const readWhole = (): Record<string, unknown>[] | undefined => {
+    try {
+      const parsed = toCsl(records.map(recordText).join("\n"), "@ris/file");
+      return parsed.length === records.length ? parsed : undefined;
+    } catch {
+      return undefined; // Read the records one by one to find the one that fails.
+    }
+  };
+  const items =
+    readWhole() ??
+    records.map((record) => {
       try {
         return toCsl(recordText(record), "@ris/file")[0];
       } catch (error) {
@@ -133,11 +136,10 @@ export function readRis(text: string, index: Positions = positions(text)): Reade
         return undefined;
       }
     });
-  }
 
   const entries: RawEntry[] = [];
   records.forEach((record, position) => {
-    const data = items?.[position];
+    const data = items[position];
     if (!data) return;
     const key = record.id ?? `ris-${position + 1}`;
     const fields = new Map<string, number>();
