@@ -3,8 +3,9 @@
  * (`@string{b = a # a}` doubles `a`, and 24 such lines make 16 million characters) and
  * `crossref`, which copies a parent's fields into every child. Before citation-js sees a file,
  * the size each macro and entry would expand to is counted here, without expanding anything,
- * so the count costs time in proportion to the file. A macro or entry over its cap is left out
- * and reported where it is written.
+ * so the count costs time in proportion to the file. An entry's count also includes the text
+ * of the macro definitions it uses, which is what reading it alone hands to citation-js. A
+ * macro or entry over its cap is left out and reported where it is written.
  */
 import type { Positions, RawProblem } from "./reader.ts";
 
@@ -49,6 +50,8 @@ interface Root {
 /** A macro's current definition: its size and the chunk it comes from, or why it is left out. */
 interface Macro {
   size: number;
+  /** Its size plus the text of every macro definition it is made from (what a use costs). */
+  cost: number;
   chunk: BibChunk | undefined;
   root: Root | undefined;
 }
@@ -58,6 +61,8 @@ interface Field {
   at: number;
   /** Expanded size; `Infinity` when a dropped macro is used. */
   size: number;
+  /** The size plus the definitions' text of the macros used (see {@link Macro.cost}). */
+  cost: number;
   /** Macro names used, lower-cased, with where each is used. */
   refs: { name: string; at: number }[];
   /** The value's text when it is a single `{…}` or `"…"` (for `crossref`). */
@@ -103,7 +108,7 @@ function readFields(
   text: string,
   from: number,
   to: number,
-  sizeOf: (name: string) => number,
+  macroOf: (name: string) => { size: number; cost: number },
 ): Field[] {
   const fields: Field[] = [];
   let at = from;
@@ -123,11 +128,19 @@ function readFields(
     if (name !== undefined) at += name.length;
     skip();
     if (name === undefined || text[at] !== "=") {
-      fields.push({ name: "", at: nameAt, size: to - nameAt, refs: [], literal: undefined });
+      const rest = to - nameAt;
+      fields.push({ name: "", at: nameAt, size: rest, cost: rest, refs: [], literal: undefined });
       return fields;
     }
     at++;
-    const field: Field = { name: name.toLowerCase(), at: nameAt, size: 0, refs: [], literal: "" };
+    const field: Field = {
+      name: name.toLowerCase(),
+      at: nameAt,
+      size: 0,
+      cost: 0,
+      refs: [],
+      literal: "",
+    };
     let parts = 0;
     for (;;) {
       skip();
@@ -136,16 +149,21 @@ function readFields(
       if (char === "{" || char === '"') {
         at = char === "{" ? closeBrace(text, at, to) : closeQuote(text, at, to);
         field.size += Math.max(at - partStart - 2, 0);
+        field.cost += Math.max(at - partStart - 2, 0);
         field.literal = text.slice(partStart + 1, Math.max(at - 1, partStart + 1));
       } else {
         NAME.lastIndex = at;
         const word = at < to ? NAME.exec(text)?.[0] : undefined;
         if (word === undefined) break;
         at += word.length;
-        if (/^\d+$/.test(word)) field.size += word.length;
-        else {
+        if (/^\d+$/.test(word)) {
+          field.size += word.length;
+          field.cost += word.length;
+        } else {
+          const macro = macroOf(word.toLowerCase());
           field.refs.push({ name: word.toLowerCase(), at: partStart });
-          field.size += 1 + sizeOf(word.toLowerCase());
+          field.size += 1 + macro.size;
+          field.cost += 1 + macro.cost;
         }
         field.literal = undefined;
       }
@@ -158,6 +176,7 @@ function readFields(
     fields.push(field);
     if (parts === 0) {
       field.size += to - at;
+      field.cost += to - at;
       return fields;
     }
   }
@@ -181,7 +200,8 @@ export function planExpansion(
   let spent = 0;
   /** The current definition of each macro: its size and the chunk it comes from. */
   const macros = new Map<string, Macro>();
-  const sizeOf = (name: string) => macros.get(name)?.size ?? UNDEFINED_MACRO_SIZE;
+  const undefinedMacro = { size: UNDEFINED_MACRO_SIZE, cost: UNDEFINED_MACRO_SIZE };
+  const macroOf = (name: string) => macros.get(name) ?? undefinedMacro;
   const dependencies = new Map<BibChunk, BibChunk[]>();
   const dropped = new Set<BibChunk>();
   const entryFields = new Map<BibChunk, Field[]>();
@@ -209,7 +229,7 @@ export function planExpansion(
   };
 
   for (const chunk of chunks) {
-    const fields = readFields(text, chunk.fieldsStart, chunk.end - 1, sizeOf);
+    const fields = readFields(text, chunk.fieldsStart, chunk.end - 1, macroOf);
     dependsOn(chunk, fields);
     const use = leftOut(fields);
     if (chunk.kind === "entry") {
@@ -218,7 +238,7 @@ export function planExpansion(
       continue;
     }
     const over = fields.find((field) => !(field.size <= EXPANSION_LIMITS.macro));
-    const size = fields.reduce((sum, field) => sum + field.size, 0);
+    const size = fields.reduce((sum, field) => sum + field.cost, 0);
     let root: Root | undefined = use?.root;
     if (!root && (over || spent + size > budget)) {
       // Report the macro that crosses a cap; those that use it are left out with it, quietly.
@@ -241,8 +261,18 @@ export function planExpansion(
         macros.set(
           field.name,
           root
-            ? { size: Number.POSITIVE_INFINITY, chunk: undefined, root }
-            : { size: field.size, chunk, root: undefined },
+            ? {
+                size: Number.POSITIVE_INFINITY,
+                cost: Number.POSITIVE_INFINITY,
+                chunk: undefined,
+                root,
+              }
+            : {
+                size: field.size,
+                cost: field.cost + (chunk.end - chunk.start),
+                chunk,
+                root: undefined,
+              },
         );
       }
     }
@@ -252,7 +282,7 @@ export function planExpansion(
   const byKey = new Map<string, BibChunk>();
   for (const chunk of entryFields.keys()) if (!byKey.has(chunk.key)) byKey.set(chunk.key, chunk);
   const own = (chunk: BibChunk) =>
-    1 + (entryFields.get(chunk) ?? []).reduce((sum, field) => sum + field.size, 0);
+    1 + (entryFields.get(chunk) ?? []).reduce((sum, field) => sum + field.cost, 0);
   const parentOf = (chunk: BibChunk) => {
     const crossref = entryFields.get(chunk)?.find((field) => field.name === "crossref")?.literal;
     return crossref === undefined ? undefined : byKey.get(crossref.trim());
@@ -288,7 +318,7 @@ export function planExpansion(
         rule: "bibliography-expansion-limit",
         message: bad
           ? `Entry \`${chunk.key}\` uses the macro \`${bad.name}\`, which is left out${bad.root.name === bad.name ? "" : ` because it builds on \`${bad.root.name}\``} (line ${index.at(bad.root.at).line}), expected macros within the size cap. Shorten that macro; the entry is left out until then.`
-          : `Entry \`${chunk.key}\` expands to ${count(size)} through its macros and crossref parents, expected at most ${count(EXPANSION_LIMITS.entry)}. Write the long text out once or shorten it; the entry is left out until then.`,
+          : `Entry \`${chunk.key}\` expands to about ${count(size)} through its macros and crossref parents, expected at most ${count(EXPANSION_LIMITS.entry)}. Write the long text out once or shorten it; the entry is left out until then.`,
       });
     } else if (spent + size > budget) {
       dropped.add(chunk);
