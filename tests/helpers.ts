@@ -89,10 +89,10 @@ export function messagesOf(file: VFile, ruleId: string) {
 
 /** Render a compiled manuscript's HTML page (as `build` would, without writing files). */
 export async function renderHtml(compiled: CompiledManuscript): Promise<string> {
-  if (!compiled.profile || !compiled.file.data.resources)
-    throw new Error("the manuscript did not compile");
+  const journal = compiled.file.data.journal;
+  if (!journal || !compiled.file.data.resources) throw new Error("the manuscript did not compile");
   rewriteAssetUrls(compiled.tree, compiled.file.data.resources, assetsDirectoryName("input"));
-  return renderPage(compiled.tree, compiled.file, compiled.profile, {
+  return renderPage(compiled.tree, compiled.file, journal, {
     assetsDirectory: assetsDirectoryName("input"),
     generator: `Casepress ${casepressVersion}`,
   });
@@ -112,7 +112,8 @@ export async function compileFixture(
   options: Omit<CompileTestOptions, "root"> = {},
 ): Promise<CompiledManuscript & { html: string }> {
   const compiled = await compileFile(join(directory, "input.md"), { ...options, root: directory });
-  const html = compiled.profile && compiled.file.data.resources ? await renderHtml(compiled) : "";
+  const html =
+    compiled.file.data.journal && compiled.file.data.resources ? await renderHtml(compiled) : "";
   return { ...compiled, html };
 }
 

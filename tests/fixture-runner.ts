@@ -1,0 +1,126 @@
+/**
+ * The one fixture runner. A fixture folder holds:
+ *
+ * - `input.md`, plus any files it names (images, bibliographies, CSV tables, a `templates/`
+ *   folder of journals); the folder is the manuscript's root;
+ * - `expected-messages.txt`: every message the run reports (of the rules the test keeps), one
+ *   `input.md:line:column severity rule-id` line each, sorted; absent or empty means none;
+ * - `expected.html` (optional): the rendered body HTML, that is the transformed tree through
+ *   remark-rehype, the sanitize schema and rehype-stringify (`renderBodyHtml`), compared whole.
+ *   It never holds the page template, title block or reference list.
+ *
+ * A transform's test runs parse plus the plugins it names (the one under test, and the ones it
+ * needs before it); leaving `plugins` out runs the whole pipeline (`compileManuscript`).
+ * `UPDATE_EXPECTED=1 npx vitest run <test>` rewrites the expected files from the actual output:
+ * review the diff like code.
+ */
+import { readdirSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { Root } from "mdast";
+import { type PluggableList, unified } from "unified";
+import type { VFile } from "vfile";
+import { expect, it } from "vitest";
+import { readManuscript } from "../scripts/loaders/load-manuscript.ts";
+import { loadResources } from "../scripts/loaders/load-resources.ts";
+import { collectFileRequests } from "../scripts/loaders/resources.ts";
+import { parseManuscript } from "../scripts/parse/parse-manuscript.ts";
+import { compileManuscript } from "../scripts/pipeline.ts";
+import { renderBodyHtml } from "../scripts/render/render-page.ts";
+import { messageLines } from "./helpers.ts";
+
+/** Whether this run rewrites expected files instead of comparing with them. */
+export const updateExpected = process.env.UPDATE_EXPECTED === "1";
+
+/** How to run a folder of fixtures. */
+export interface FixtureOptions {
+  /**
+   * The plugins to run after parse, in order: the one under test last. Leave out to run the
+   * whole pipeline. Put `remarkLoadFixtureFiles` before plugins that read loaded files.
+   */
+  plugins?: PluggableList;
+  /** Which rule ids `expected-messages.txt` lists (default: every rule). */
+  keep?: (ruleId: string) => boolean;
+}
+
+/** What one fixture run produced, in the expected files' formats. */
+export interface FixtureResult {
+  file: VFile;
+  tree: Root;
+  /** `input.md:line:column severity rule-id` lines, sorted. */
+  messages: string[];
+  /** The rendered body HTML. */
+  html: string;
+}
+
+/**
+ * Test stand-in for the pipeline's loader step: load the files the manuscript names into
+ * `file.data.resources`. Place it after `remarkValidateFrontMatter` when bibliographies count.
+ */
+export function remarkLoadFixtureFiles() {
+  return async (tree: Root, file: VFile): Promise<void> => {
+    const location = file.data.manuscript;
+    if (!location) throw new Error("the fixture was not read with readManuscript");
+    const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
+    file.data.resources = await loadResources(collectFileRequests(tree, frontMatter), location);
+  };
+}
+
+/** Run the fixture folder `directory` (see the module doc). */
+export async function runFixtureFolder(
+  directory: string,
+  options: FixtureOptions = {},
+): Promise<FixtureResult> {
+  const file = await readManuscript(join(directory, "input.md"), { root: directory, cwd: directory });
+  let tree: Root;
+  if (options.plugins) {
+    tree = parseManuscript(file);
+    await unified().use(options.plugins).run(tree, file);
+  } else {
+    tree = (await compileManuscript(file)).tree;
+  }
+  const keep = options.keep ?? (() => true);
+  const prefix = `${relative(file.cwd, directory)}/`;
+  const messages = messageLines(file, { withFile: true })
+    .map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : line))
+    .filter((line) => keep(line.slice(line.lastIndexOf(" ") + 1)));
+  return { file, tree, messages, html: await renderBodyHtml(tree, file) };
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  return readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+}
+
+/** Compare a run with its folder's expected files (or rewrite them under `UPDATE_EXPECTED=1`). */
+export async function expectFixture(directory: string, result: FixtureResult): Promise<void> {
+  const messagesPath = join(directory, "expected-messages.txt");
+  const htmlPath = join(directory, "expected.html");
+  const expectedHtml = await readOptional(htmlPath);
+  if (updateExpected) {
+    await writeFile(messagesPath, result.messages.map((line) => `${line}\n`).join(""));
+    if (expectedHtml !== undefined) await writeFile(htmlPath, `${result.html.trim()}\n`);
+    return;
+  }
+  const expectedMessages = ((await readOptional(messagesPath)) ?? "")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
+  expect(result.messages).toEqual(expectedMessages);
+  if (expectedHtml !== undefined) expect(result.html.trim()).toBe(expectedHtml.trim());
+}
+
+/** One test per fixture folder under `folder`, run with `options` (see the module doc). */
+export function testFixtures(folder: string, options: FixtureOptions = {}): void {
+  const names = readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  for (const name of names) {
+    it(name, async () => {
+      const directory = join(folder, name);
+      await expectFixture(directory, await runFixtureFolder(directory, options));
+    });
+  }
+}
