@@ -53,33 +53,35 @@ function optionsPending(plugin: Plugin<[], Root>): Plugin<[unknown], Root> {
 
 /** The transforms that need the journal profile and the loaded files, in order. */
 function journalTransforms(journal: JournalProfile) {
-  return unified()
-    .use(optionsPending(remarkFigures), {
-      formats: journal.figures.formats,
-      minDpi: journal.figures["min-dpi"],
-      columnWidthInches: journal.figures["column-width-inches"],
-    })
-    .use(remarkTables)
-    .use(optionsPending(remarkNumberFloats), {
-      labels: { figure: journal.labels.figure, table: journal.labels.table },
-      numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
-    })
-    .use(remarkCrossReferences)
-    .use(remarkCitations)
-    .use(optionsPending(remarkAbbreviations), {
-      allow: journal.abbreviations.allow,
-      minUses: journal.abbreviations["min-uses"],
-    })
-    .use(remarkJournalRules, {
-      journalName: journal.name,
-      requiredSections: journal["required-sections"],
-      requiredStatements: journal["required-statements"],
-      requireCorrespondingAuthor: journal["require-corresponding-author"],
-      limits: journal.limits,
-    })
-    // The page's own ids outside the body: the reference list and the abbreviations box.
-    .use(remarkSections, { reservedIds: ["references", "abbreviations-title"] })
-    .freeze();
+  return (
+    unified()
+      .use(optionsPending(remarkFigures), {
+        formats: journal.figures.formats,
+        minDpi: journal.figures["min-dpi"],
+        columnWidthInches: journal.figures["column-width-inches"],
+      })
+      .use(remarkTables)
+      .use(optionsPending(remarkNumberFloats), {
+        labels: { figure: journal.labels.figure, table: journal.labels.table },
+        numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
+      })
+      .use(remarkCrossReferences)
+      .use(remarkCitations)
+      .use(optionsPending(remarkAbbreviations), {
+        allow: journal.abbreviations.allow,
+        minUses: journal.abbreviations["min-uses"],
+      })
+      .use(remarkJournalRules, {
+        journalName: journal.name,
+        requiredSections: journal["required-sections"],
+        requiredStatements: journal["required-statements"],
+        requireCorrespondingAuthor: journal["require-corresponding-author"],
+        limits: journal.limits,
+      })
+      // The page's own ids outside the body: the reference list and the abbreviations box.
+      .use(remarkSections, { reservedIds: ["references", "abbreviations-title"] })
+      .freeze()
+  );
 }
 
 /** One frozen processor per loaded journal profile (a reloaded profile is a new object). */

@@ -4,7 +4,7 @@
  * - `input.md`, plus any files it names (images, bibliographies, CSV tables, a `templates/`
  *   folder of journals); the folder is the manuscript's root;
  * - `expected-messages.txt`: every message the run reports (of the rules the test keeps), one
- *   `input.md:line:column severity rule-id` line each, sorted; absent or empty means none;
+ *   `input.md:line:column severity rule-id` line each, sorted; empty means none;
  * - `expected.html` (optional): the rendered body HTML, that is the transformed tree through
  *   remark-rehype, the sanitize schema and rehype-stringify (`renderBodyHtml`), compared whole.
  *   It never holds the page template, title block or reference list.
@@ -71,7 +71,10 @@ export async function runFixtureFolder(
   directory: string,
   options: FixtureOptions = {},
 ): Promise<FixtureResult> {
-  const file = await readManuscript(join(directory, "input.md"), { root: directory, cwd: directory });
+  const file = await readManuscript(join(directory, "input.md"), {
+    root: directory,
+    cwd: directory,
+  });
   let tree: Root;
   if (options.plugins) {
     tree = parseManuscript(file);
@@ -94,21 +97,28 @@ async function readOptional(path: string): Promise<string | undefined> {
   });
 }
 
-/** Compare a run with its folder's expected files (or rewrite them under `UPDATE_EXPECTED=1`). */
-export async function expectFixture(directory: string, result: FixtureResult): Promise<void> {
-  const messagesPath = join(directory, "expected-messages.txt");
-  const htmlPath = join(directory, "expected.html");
-  const expectedHtml = await readOptional(htmlPath);
+/**
+ * Expect `actual` to equal the committed file at `path` byte for byte; under
+ * `UPDATE_EXPECTED=1`, write it instead. A missing file fails (an empty one says "nothing").
+ */
+export async function expectFileContent(path: string, actual: string): Promise<void> {
   if (updateExpected) {
-    await writeFile(messagesPath, result.messages.map((line) => `${line}\n`).join(""));
-    if (expectedHtml !== undefined) await writeFile(htmlPath, `${result.html.trim()}\n`);
+    await writeFile(path, actual);
     return;
   }
-  const expectedMessages = ((await readOptional(messagesPath)) ?? "")
-    .split("\n")
-    .filter((line) => line.trim() !== "");
-  expect(result.messages).toEqual(expectedMessages);
-  if (expectedHtml !== undefined) expect(result.html.trim()).toBe(expectedHtml.trim());
+  const expected = await readOptional(path);
+  expect(expected, `${path} is missing; create it with UPDATE_EXPECTED=1`).toBeDefined();
+  expect(actual).toBe(expected);
+}
+
+/** Compare a run with its folder's expected files (or rewrite them under `UPDATE_EXPECTED=1`). */
+export async function expectFixture(directory: string, result: FixtureResult): Promise<void> {
+  const messages = result.messages.map((line) => `${line}\n`).join("");
+  await expectFileContent(join(directory, "expected-messages.txt"), messages);
+  const htmlPath = join(directory, "expected.html");
+  if ((await readOptional(htmlPath)) !== undefined) {
+    await expectFileContent(htmlPath, `${result.html.trim()}\n`);
+  }
 }
 
 /** One test per fixture folder under `folder`, run with `options` (see the module doc). */

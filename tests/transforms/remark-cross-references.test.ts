@@ -1,23 +1,18 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  compileFixture,
-  compileMarkdown,
-  frontMatter,
-  isFloatRule,
-  messagesOf,
-  testFixtureFolders,
-} from "../helpers.ts";
+import { runFixtureFolder, testFixtures } from "../fixture-runner.ts";
+import { compileMarkdown, frontMatter, isFloatRule, messagesOf } from "../helpers.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "cross-references");
 
+// The whole pipeline: the labels ("Table I", "Figure 1") come from the journal each fixture names.
 describe("cross-reference fixtures (input.md → expected.html, expected-messages.txt)", () => {
-  testFixtureFolders(fixtures, isFloatRule);
+  testFixtures(fixtures, { keep: isFloatRule });
 });
 
 describe("remarkCrossReferences", () => {
   it("suggests the closest id for an unknown one", async () => {
-    const { file } = await compileFixture(join(fixtures, "forward"));
+    const { file } = await runFixtureFolder(join(fixtures, "forward"));
     const reasons = messagesOf(file, "cross-reference-unknown").map((message) => message.reason);
     expect(reasons).toEqual([
       "Unknown cross-reference `@fig-latr`: no figure has that id. Did you mean `fig-later`?",

@@ -38,7 +38,9 @@ describe("front matter messages", () => {
     expect(others).toEqual([]);
     expect(yaml?.ruleId).toBe("front-matter-yaml");
     expect(yaml?.fatal).toBe(true);
-    expect(yaml?.reason).toMatch(/^Invalid YAML in the front matter: Flow sequence .* end with a \]/);
+    expect(yaml?.reason).toMatch(
+      /^Invalid YAML in the front matter: Flow sequence .* end with a \]/,
+    );
     expect(file.data.frontMatter).toBeUndefined();
   });
 
