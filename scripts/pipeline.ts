@@ -2,9 +2,10 @@
  * The whole Casepress pipeline, top to bottom, in one file:
  *
  *   read manuscript (loader) → parse (remark-parse + gfm + frontmatter + directive)
- *   → early transforms: directives back to text, front matter, citation syntax
+ *   → early transforms: directives back to text, raw HTML, front matter, citation syntax
  *   → load the journal and the files the manuscript names (loaders: all I/O happens here)
- *   → transforms: figures → tables → float numbering → cross-references → citations
+ *   → transforms, one processor per journal profile, each plugin given its options from the
+ *     profile: figures → tables → float numbering → cross-references → citations
  *                 → abbreviations → journal rules → sections
  *   → severities from the journal profile (the diagnostics gate)
  *   → render (remark-rehype → sanitize → template → rehype-stringify), in `render-page.ts`.
@@ -51,37 +52,37 @@ function optionsPending(plugin: Plugin<[], Root>): Plugin<[unknown], Root> {
   return plugin;
 }
 
+/** Ids the page uses outside the body (reference list, abbreviations box): no section takes them. */
+const pageIds = ["references", "abbreviations-title"];
+
 /** The transforms that need the journal profile and the loaded files, in order. */
 function journalTransforms(journal: JournalProfile) {
-  return (
-    unified()
-      .use(optionsPending(remarkFigures), {
-        formats: journal.figures.formats,
-        minDpi: journal.figures["min-dpi"],
-        columnWidthInches: journal.figures["column-width-inches"],
-      })
-      .use(remarkTables)
-      .use(optionsPending(remarkNumberFloats), {
-        labels: { figure: journal.labels.figure, table: journal.labels.table },
-        numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
-      })
-      .use(remarkCrossReferences)
-      .use(remarkCitations)
-      .use(optionsPending(remarkAbbreviations), {
-        allow: journal.abbreviations.allow,
-        minUses: journal.abbreviations["min-uses"],
-      })
-      .use(remarkJournalRules, {
-        journalName: journal.name,
-        requiredSections: journal["required-sections"],
-        requiredStatements: journal["required-statements"],
-        requireCorrespondingAuthor: journal["require-corresponding-author"],
-        limits: journal.limits,
-      })
-      // The page's own ids outside the body: the reference list and the abbreviations box.
-      .use(remarkSections, { reservedIds: ["references", "abbreviations-title"] })
-      .freeze()
-  );
+  return unified()
+    .use(optionsPending(remarkFigures), {
+      formats: journal.figures.formats,
+      minDpi: journal.figures["min-dpi"],
+      columnWidthInches: journal.figures["column-width-inches"],
+    })
+    .use(remarkTables)
+    .use(optionsPending(remarkNumberFloats), {
+      labels: { figure: journal.labels.figure, table: journal.labels.table },
+      numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
+    })
+    .use(remarkCrossReferences)
+    .use(remarkCitations)
+    .use(optionsPending(remarkAbbreviations), {
+      allow: journal.abbreviations.allow,
+      minUses: journal.abbreviations["min-uses"],
+    })
+    .use(remarkJournalRules, {
+      journalName: journal.name,
+      requiredSections: journal["required-sections"],
+      requiredStatements: journal["required-statements"],
+      requireCorrespondingAuthor: journal["require-corresponding-author"],
+      limits: journal.limits,
+    })
+    .use(remarkSections, { reservedIds: pageIds })
+    .freeze();
 }
 
 /** One frozen processor per loaded journal profile (a reloaded profile is a new object). */

@@ -5,15 +5,16 @@
  * numbers from `templates/<journal>/profile.json` as options; its README says where each came from.
  */
 import type { Parent, Root, RootContent } from "mdast";
+import { toString as textOf } from "mdast-util-to-string";
 import type { Point, Position } from "unist";
 import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
 import { countBodyWords } from "./word-count.ts";
 
+/** The text of a node, images' alt text left out. */
 function plainText(node: RootContent): string {
-  if (!("children" in node)) return "value" in node ? String(node.value) : "";
-  return node.children.map(plainText).join("");
+  return textOf(node, { includeImageAlt: false });
 }
 
 /** What the tree holds that the limits count, in source order. */
