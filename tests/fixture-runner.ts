@@ -15,8 +15,9 @@
  * review the diff like code.
  */
 import { readdirSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import type { Root } from "mdast";
 import { type PluggableList, unified } from "unified";
 import type { VFile } from "vfile";
@@ -88,6 +89,26 @@ export async function runFixtureFolder(
     .map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : line))
     .filter((line) => keep(line.slice(line.lastIndexOf(" ") + 1)));
   return { file, tree, messages, html: await renderBodyHtml(tree, file) };
+}
+
+/**
+ * Run `markdown` as the `input.md` of a temporary fixture folder holding `files` too (by
+ * relative path), then remove the folder.
+ */
+export async function runMarkdown(
+  markdown: string,
+  options: FixtureOptions & { files?: Record<string, string | Uint8Array> } = {},
+): Promise<FixtureResult> {
+  const directory = await mkdtemp(join(tmpdir(), "casepress-fixture-"));
+  try {
+    for (const [path, data] of Object.entries({ ...options.files, "input.md": markdown })) {
+      await mkdir(dirname(join(directory, path)), { recursive: true });
+      await writeFile(join(directory, path), data);
+    }
+    return await runFixtureFolder(directory, options);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

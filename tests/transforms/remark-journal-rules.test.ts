@@ -8,14 +8,8 @@ import { loadJournal } from "../../scripts/loaders/load-journal.ts";
 import { remarkJournalRules } from "../../scripts/transforms/remark-journal-rules.ts";
 import { remarkValidateFrontMatter } from "../../scripts/transforms/remark-validate-front-matter.ts";
 import { countBodyWords, countWords } from "../../scripts/transforms/word-count.ts";
-import { runFixtureFolder, testFixtures } from "../fixture-runner.ts";
-import {
-  compileFile,
-  compileMarkdown,
-  frontMatter,
-  messagesOf,
-  repositoryDirectory,
-} from "../helpers.ts";
+import { runFixtureFolder, runMarkdown, testFixtures } from "../fixture-runner.ts";
+import { compileFile, frontMatter, messagesOf, repositoryDirectory } from "../helpers.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "journal-rules");
 const ownRules = new Set([
@@ -77,7 +71,7 @@ describe("remarkJournalRules", () => {
 
   it("places a missing section after the last required one present", async () => {
     const markdown = `${frontMatter("funding: None.", "conflicts: None declared.")}\n# Introduction\n\nText.\n\n# Case report\n\nText.\n\n# Acknowledgments\n\nText.\n`;
-    const { file } = await compileMarkdown(markdown);
+    const { file } = await runMarkdown(markdown);
     const [missing] = messagesOf(file, "journal-section-missing");
     expect(missing?.reason).toContain("expected a `# Discussion` heading after “Case report”");
     expect(missing?.line).toBe(markdown.split("\n").indexOf("# Acknowledgments") + 1);
@@ -85,7 +79,7 @@ describe("remarkJournalRules", () => {
 
   it("checks nothing the profile leaves out (the preprint has no limits or sections)", async () => {
     const markdown = `${frontMatter("journal: preprint", "funding: None.", "conflicts: None declared.")}\n# Whatever\n\nText.\n`;
-    const { file } = await compileMarkdown(markdown);
+    const { file } = await runMarkdown(markdown);
     expect(file.messages.filter((message) => own(message.ruleId ?? ""))).toEqual([]);
   });
 
@@ -160,7 +154,7 @@ describe("word count", () => {
       "",
     ].join("\n");
     const refs = JSON.stringify([{ id: "alpha", type: "article-journal", title: "A" }]);
-    const { tree } = await compileMarkdown(markdown, { files: { "refs.json": refs } });
+    const { tree } = await runMarkdown(markdown, { files: { "refs.json": refs } });
     const counted = countBodyWords(tree as Root);
     expect(counted.count).toBe(4);
     const fourth = counted.placeOf(4);
