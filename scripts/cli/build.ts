@@ -99,7 +99,7 @@ export async function buildManuscript(
     file,
     options.journal ? { journal: options.journal } : {},
   );
-  const profile = compiled.profile;
+  const profile = file.data.journal;
   if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
 
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
