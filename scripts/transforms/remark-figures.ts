@@ -30,6 +30,7 @@ import {
   recordFloatAbbreviations,
   withLabel,
 } from "./remark-number-floats.ts";
+import { reportResourceFailure } from "./resource-messages.ts";
 
 /** Formats without a pixel resolution to check. */
 const vectorFormats = new Set(["svg", "pdf", "eps"]);
@@ -68,41 +69,20 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
   }
   const resource: ImageResource | undefined = file.data.resources?.images.get(image.url);
   if (!resource) return;
-  switch (resource.status) {
-    case "ok":
-      break;
-    case "missing":
-      report(
-        file,
-        "figure-file-missing",
-        `Missing image \`${image.url}\`: no file at that path, relative to the manuscript. Check the name and folder.`,
-        place,
-      );
-      return;
-    case "outside":
-      report(
-        file,
-        "path-outside-root",
-        `Unexpected image path \`${image.url}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`,
-        place,
-      );
-      return;
-    case "remote":
-      report(
-        file,
-        "path-remote",
-        `Unexpected remote image \`${image.url}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
-        place,
-      );
-      return;
-    default:
-      report(
-        file,
-        "figure-file-unreadable",
-        `Cannot read image \`${image.url}\`: ${resource.detail}. Save it again as ${settings.formats.join(", ")}.`,
-        place,
-      );
-      return;
+  if (resource.status !== "ok") {
+    reportResourceFailure(
+      file,
+      resource,
+      {
+        noun: "image",
+        missing: "figure-file-missing",
+        unreadable: "figure-file-unreadable",
+        advice: `Save it again as ${settings.formats.join(", ")}.`,
+      },
+      image.url,
+      place,
+    );
+    return;
   }
   image.data = {
     ...image.data,
