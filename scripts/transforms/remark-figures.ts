@@ -218,12 +218,25 @@ function transformFigure(node: FloatNode, file: VFile, settings: FigureSettings)
   };
 }
 
+/**
+ * Options for `remarkFigures`: the journal's figure rules, as in its profile's `figures`, so a
+ * profile's settings pass straight through (`.use(remarkFigures, profile.figures)`).
+ */
+export interface Options {
+  /** The image formats the journal takes (default `png`, `jpeg`, `tiff`). */
+  formats?: string[];
+  /** The least resolution, in dots per inch at print width, a raster image may have (default 300). */
+  "min-dpi"?: number;
+  /** The width of one text column in inches, a figure's print width (default 3.5). */
+  "column-width-inches"?: number;
+}
+
 /** Lay out and check every figure of `tree`, and check images outside figures too. */
-export function transformFigures(tree: Root, file: VFile): void {
-  const settings: FigureSettings = file.data.journal?.figures ?? {
-    formats: ["png", "jpeg", "tiff"],
-    "min-dpi": 300,
-    "column-width-inches": 3.5,
+export function transformFigures(tree: Root, file: VFile, options: Options = {}): void {
+  const settings: FigureSettings = {
+    formats: options.formats ?? ["png", "jpeg", "tiff"],
+    "min-dpi": options["min-dpi"] ?? 300,
+    "column-width-inches": options["column-width-inches"] ?? 3.5,
   };
   visit(tree, (node) => {
     if (isFloatNode(node) && node.name === "figure") {
@@ -236,7 +249,7 @@ export function transformFigures(tree: Root, file: VFile): void {
   });
 }
 
-/** unified plugin: figures (see module doc). */
-export function remarkFigures() {
-  return (tree: Root, file: VFile) => transformFigures(tree, file);
+/** unified plugin: figures (see module doc), checked against `options` (the journal's rules). */
+export function remarkFigures(options: Options = {}) {
+  return (tree: Root, file: VFile) => transformFigures(tree, file, options);
 }
