@@ -128,12 +128,16 @@ type Tag =
 
 const closeTag = /^<\/([a-z][a-z0-9-]*)\s*>$/i;
 
+/** Verdicts by tag text: a manuscript repeats the same few tags (`<sup>`, `</sup>`, `<br>`). */
+const tagCache = new Map<string, Tag>();
+const maxCachedTags = 1_000;
+
 /**
  * Read one inline raw HTML node (CommonMark gives one tag per node): its name, and the
  * schema's verdict on it with the attributes as the HTML parser reads them.
  */
-function readTag(value: string, cache: Map<string, Tag>): Tag {
-  const cached = cache.get(value);
+function readTag(value: string): Tag {
+  const cached = tagCache.get(value);
   if (cached) return cached;
   let tag: Tag;
   const close = closeTag.exec(value);
@@ -152,7 +156,9 @@ function readTag(value: string, cache: Map<string, Tag>): Tag {
       void: voidElements.has(name) || /\/>$/.test(value),
     };
   } else tag = { kind: "other" };
-  cache.set(value, tag);
+  // A verdict depends on the tag's text alone; the cache is emptied when full to bound memory.
+  if (tagCache.size >= maxCachedTags) tagCache.clear();
+  tagCache.set(value, tag);
   return tag;
 }
 
@@ -209,7 +215,6 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
   const frames: { element: HtmlElement }[] = [];
   const unclosed = new Set<string>();
   const current = () => frames.at(-1)?.element.children ?? root;
-  const cache = new Map<string, Tag>();
   for (let index = 0; index < children.length; index++) {
     const child = children[index];
     if (!child) continue;
@@ -218,7 +223,7 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
       continue;
     }
     const place = child.position?.start;
-    const tag = readTag(child.value, cache);
+    const tag = readTag(child.value);
     if (tag.kind === "comment") continue;
     if (tag.kind === "other") {
       reportRemoved(file, quote(child.value), place);
