@@ -2,7 +2,11 @@
  * Tables as the journal sets them. A `:::table{#tbl-id}` container holds a caption paragraph,
  * then a GFM pipe table, then footnote paragraphs; or, with `src="tables/x.csv"`, a caption and
  * footnotes while the rows come from the CSV file (header row first), each cell parsed as
- * inline Markdown so emphasis and citations work there too. It renders as
+ * inline Markdown so emphasis and citations work there too. CSV cells meet the body's rules:
+ * the nesting guard of `parse/nesting-depth.ts`, the raw HTML and URL policy of
+ * `remark-raw-html.ts`, with every message placed at the cell in the CSV file; and a CSV
+ * longer than `maxCsvRows` rows or `maxCsvCharacters` characters is refused
+ * (`table-csv-too-large`). It renders as
  *
  *   <div class="table-wrap">
  *     <table id="tbl-id" class="table"><caption><b class="table-label">Table I.</b> Caption</caption>
