@@ -58,11 +58,7 @@ const pageIds = ["references", "abbreviations-title"];
 /** The transforms that need the journal profile and the loaded files, in order. */
 function journalTransforms(journal: JournalProfile) {
   return unified()
-    .use(optionsPending(remarkFigures), {
-      formats: journal.figures.formats,
-      minDpi: journal.figures["min-dpi"],
-      columnWidthInches: journal.figures["column-width-inches"],
-    })
+    .use(remarkFigures, journal.figures)
     .use(remarkTables)
     .use(optionsPending(remarkNumberFloats), {
       labels: { figure: journal.labels.figure, table: journal.labels.table },

@@ -214,6 +214,11 @@ export const rules = {
   ),
   "table-csv-missing": rule("error", "tables", "The CSV file named by `src` does not exist."),
   "table-csv-malformed": rule("error", "tables", "The CSV file named by `src` cannot be parsed."),
+  "table-csv-too-large": rule(
+    "error",
+    "tables",
+    "A CSV table has more rows or cell text than Casepress accepts, or a cell nests too deep.",
+  ),
   "table-source-conflict": rule(
     "error",
     "tables",
