@@ -41,18 +41,19 @@ const earlyTransforms = unified()
   .freeze();
 
 /** Transforms that need the journal profile and the loaded files, in order. */
-const transforms = unified()
-  .use([
-    remarkFigures,
-    remarkTables,
-    remarkNumberFloats,
-    remarkCrossReferences,
-    remarkCitations,
-    remarkAbbreviations,
-    remarkJournalRules,
-    remarkSections,
-  ])
-  .freeze();
+const transforms = (journal: JournalProfile) =>
+  unified()
+    .use([
+      remarkFigures,
+      remarkTables,
+      [remarkNumberFloats, { labels: journal.labels, numbering: journal.numbering }],
+      remarkCrossReferences,
+      remarkCitations,
+      [remarkAbbreviations, { abbreviations: journal.abbreviations }],
+      remarkJournalRules,
+      remarkSections,
+    ])
+    .freeze();
 
 /** Options for `compileManuscript`. */
 export interface CompileOptions {
@@ -121,7 +122,7 @@ export async function compileManuscript(
   }
   file.data.journal = journal;
   file.data.resources = await loadResources(collectFileRequests(tree, frontMatter), location);
-  await transforms.run(tree, file);
+  await transforms(journal).run(tree, file);
   applySeverities(file, journal.severities);
   return { file, tree, profile: journal };
 }

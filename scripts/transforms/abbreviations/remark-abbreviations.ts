@@ -312,31 +312,35 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Options for `checkAbbreviations`. */
-export interface AbbreviationOptions {
-  /** Render each use of a listed abbreviation as `<abbr title>` (default true). */
-  markUses?: boolean;
+/** Options for `remarkAbbreviations`: the journal profile's abbreviation settings. */
+export interface Options {
+  /** The journal profile's `abbreviations` settings (default: no allow-list, no minimum). */
+  abbreviations?: {
+    /** Abbreviations the journal accepts without a definition (`DNA`, `HIV`). */
+    allow: readonly string[];
+    /** Fewer uses than this are reported as `abbreviation-few-uses`; 0 turns the check off. */
+    "min-uses": number;
+  };
 }
 
 /** Check the abbreviations of `tree` and mark their uses (see the module doc). */
 export function checkAbbreviations(
   tree: Root,
   file: VFile,
-  options: AbbreviationOptions = {},
+  options: Options = {},
 ): void {
   const frontMatter = file.data.frontMatter;
   // Without usable front matter there is no list to check against; its own error says so.
   if (!frontMatter) return;
-  const profile = file.data.journal;
   const locateFrontMatter = file.data.locateFrontMatter ?? (() => undefined);
   const source = String(file.value);
   const locator = sourceLocator(source);
   const list = frontMatter?.abbreviations ?? {};
   const ignored = new Set([
-    ...(profile?.abbreviations.allow ?? []),
+    ...(options.abbreviations?.allow ?? []),
     ...(frontMatter?.["abbreviations-ignore"] ?? []),
   ]);
-  const minUses = profile?.abbreviations["min-uses"] ?? 0;
+  const minUses = options.abbreviations?.["min-uses"] ?? 0;
 
   // The list, by key (plural-free), by first part (for "IL-6") and by first long-form word.
   const listed = new Map<string, Listed>();
@@ -692,7 +696,7 @@ export function checkAbbreviations(
     );
   }
 
-  if (options.markUses !== false) markUses(listed, source, locator);
+  markUses(listed, source, locator);
 }
 
 /** Split text nodes so each use of a listed abbreviation renders as `<abbr title>`. */
@@ -745,6 +749,6 @@ function markUses(listed: Map<string, Listed>, source: string, locator: Locator)
 }
 
 /** unified plugin: check abbreviations and mark their uses (see `checkAbbreviations`). */
-export function remarkAbbreviations(options: AbbreviationOptions = {}) {
+export function remarkAbbreviations(options: Options = {}) {
   return (tree: Root, file: VFile) => checkAbbreviations(tree, file, options);
 }
