@@ -73,9 +73,12 @@ describe("remarkNumberFloats", () => {
   });
 
   it("changes nothing when the float transforms run a second time", async () => {
-    const { tree, file, profile } = await compileFile(join(fixtures, "tables", "pipe", "input.md"), {
-      root: join(fixtures, "tables", "pipe"),
-    });
+    const { tree, file, profile } = await compileFile(
+      join(fixtures, "tables", "pipe", "input.md"),
+      {
+        root: join(fixtures, "tables", "pipe"),
+      },
+    );
     const once = JSON.stringify(tree);
     const again = structuredClone(tree);
     transformFigures(again, file);

@@ -8,13 +8,17 @@
  * words and every lookup is a Map lookup, so the work is linear in the size of the manuscript.
  * The rules are the `abbreviation-*` ids in `rules.ts`; the journal README explains them.
  */
-import type { Link, Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
-import type { ContainerDirective } from "mdast-util-directive";
-import type {} from "mdast-util-to-hast";
+import type { Root } from "mdast";
 import type { Point, Position } from "unist";
 import type { VFile } from "vfile";
 import { report } from "../../diagnostics/diagnostics.ts";
 import { sortedAbbreviations } from "../../render/render-front-matter.ts";
+import {
+  collectBlocks,
+  frontMatterBlock,
+  type Scope,
+  sourceLocator,
+} from "./abbreviation-blocks.ts";
 import {
   findLongFormStart,
   isExplainedAfter,
@@ -23,6 +27,7 @@ import {
   normaliseWord,
   sameLongForm,
 } from "./abbreviation-long-form.ts";
+import { markUses } from "./abbreviation-mark.ts";
 import {
   abbreviationKey,
   degreeSymbols,
@@ -31,262 +36,12 @@ import {
   numeralLabels,
   wordPattern,
 } from "./abbreviation-tokens.ts";
+import { type Listed, push, type Use, type Word } from "./abbreviation-uses.ts";
 
-/** Where a block of text sits. */
-interface Scope {
-  kind: "running" | "float" | "heading" | "title";
-  /** For floats: the figure or table id. */
-  floatId?: string;
-  /** For floats: figure or table. */
-  floatKind?: "figure" | "table";
-}
-
-/** A text node's place in a block's text. */
-interface Segment {
-  node: Text;
-  parent: Parent;
-  /** Offset of the node's value in the block text. */
-  start: number;
-}
-
-/** A paragraph, cell or heading as one string, with the text nodes it came from. */
-interface Block {
-  scope: Scope;
-  text: string;
-  segments: Segment[];
-  /** A table footnote or figure legend, where "ABBR, long form" defines an abbreviation. */
-  definesInline: boolean;
-  /** Places a stretch of the block text in the source. */
-  locate: (start: number, end: number) => Point | undefined;
-  /** The text node holding block offset `offset`. */
-  segmentAt: (offset: number) => Segment | undefined;
-}
-
-/** A word of a block. */
-interface Word {
-  value: string;
-  start: number;
-  end: number;
-}
-
-/** A long form as the text writes it next to its abbreviation. */
-interface Definition {
-  longForm: string;
-  /** Where the long form starts, in the block text. */
-  start: number;
-  /** Whether it matches the list's long form (true for unlisted abbreviations). */
-  matches: boolean;
-}
-
-/** One appearance of an abbreviation, listed or not. */
-interface Use {
-  token: string;
-  key: string;
-  block: Block;
-  start: number;
-  end: number;
-  /** Reading order across the whole manuscript. */
-  order: number;
-  /** Written "long form (ABBR)". */
-  definition?: Definition;
-  /** A footnote or legend entry "ABBR, long form": it defines, it is not a use. */
-  entry?: Definition;
-  /** Spelled out by the initials of the words right after it ("CREST syndrome, for calcinosis, …"). */
-  explained?: boolean;
-}
-
-/** A listed abbreviation and what the text does with it. */
-interface Listed {
-  abbreviation: string;
-  key: string;
-  expansion: string;
-  /** The normalised words of the expansion. */
-  words: string[];
-  uses: Use[];
-  /** The long form written out in running text, not as part of a definition. */
-  longForms: { block: Block; start: number; end: number; order: number }[];
-}
-
-/** Stands in the block text for inline content that is not text (citations, code, images). */
-const objectMark = "\uFFFC";
-/** Inline nodes whose content is not the author's running prose. */
-const opaque: ReadonlySet<string> = new Set(["citation", "crossReference"]);
 /** What may separate the words of a long form. */
 const gapInLongForm = /^[\s\-‐–'’/]*$/u;
 /** ", long form" after an abbreviation in a footnote entry, read from a given offset. */
 const entryPattern = /,\s+([^;.]+)/uy;
-
-function isFloat(node: RootContent): node is ContainerDirective {
-  return node.type === "containerDirective" && (node.name === "figure" || node.name === "table");
-}
-
-function hasClass(node: RootContent, name: string): boolean {
-  const className = (node.data as { hProperties?: { className?: unknown } } | undefined)
-    ?.hProperties?.className;
-  return Array.isArray(className) && className.includes(name);
-}
-
-/** Offsets to points in the manuscript source and back. */
-function sourceLocator(source: string) {
-  const lineStarts = [0];
-  for (let at = source.indexOf("\n"); at !== -1; at = source.indexOf("\n", at + 1)) {
-    lineStarts.push(at + 1);
-  }
-  const pointAt = (offset: number): Point => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((lineStarts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1, offset };
-  };
-  const offsetOf = (point: Point): number => (lineStarts[point.line - 1] ?? 0) + point.column - 1;
-  return { pointAt, offsetOf };
-}
-
-type Locator = ReturnType<typeof sourceLocator>;
-
-/** The source point of offset `local` of a text node; exact when the value matches the source. */
-function pointInText(
-  node: Text,
-  local: number,
-  length: number,
-  source: string,
-  locator: Locator,
-): Point | undefined {
-  const start = node.position?.start;
-  if (!start) return undefined;
-  if (start.offset !== undefined) {
-    const offset = start.offset + local;
-    if (source.slice(offset, offset + length) === node.value.slice(local, local + length)) {
-      return locator.pointAt(offset);
-    }
-  }
-  // Escapes or moved punctuation: count lines in the value instead.
-  const before = node.value.slice(0, local);
-  const lastBreak = before.lastIndexOf("\n");
-  const lines = before.split("\n").length - 1;
-  return {
-    line: start.line + lines,
-    column: lastBreak === -1 ? start.column + local : local - lastBreak,
-  };
-}
-
-/** A link that shows its own address (`<https://…>`, a bare e-mail): not prose. */
-function isBareUrl(link: Link): boolean {
-  const shown = link.children.map((child) => ("value" in child ? child.value : "")).join("");
-  return shown === link.url || `mailto:${shown}` === link.url;
-}
-
-/** Turn a parent's phrasing content into one block of text. */
-function textBlock(
-  parent: Parent,
-  scope: Scope,
-  definesInline: boolean,
-  source: string,
-  locator: Locator,
-): Block {
-  const segments: Segment[] = [];
-  let text = "";
-  const add = (node: RootContent, owner: Parent): void => {
-    if (node.type === "text") {
-      if (node.position) {
-        segments.push({ node, parent: owner, start: text.length });
-        text += node.value;
-      } else {
-        // Text without a source place was generated (labels, narrative citation names).
-        text += objectMark;
-      }
-    } else if (node.type === "break") {
-      text += " ";
-    } else if (node.type === "link" && isBareUrl(node)) {
-      text += objectMark;
-    } else if ("children" in node && !opaque.has(node.type)) {
-      for (const child of node.children) add(child, node);
-    } else {
-      text += objectMark;
-    }
-  };
-  for (const child of parent.children) add(child as PhrasingContent, parent);
-  const segmentAt = (offset: number): Segment | undefined => {
-    let low = 0;
-    let high = segments.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((segments[middle]?.start ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return segments[low];
-  };
-  const locate = (start: number, end: number): Point | undefined => {
-    const segment = segmentAt(start);
-    return (
-      segment && pointInText(segment.node, start - segment.start, end - start, source, locator)
-    );
-  };
-  return { scope, text, segments, definesInline, locate, segmentAt };
-}
-
-/** The blocks of the manuscript body in reading order, each with its scope. */
-function collectBlocks(tree: Root, source: string, locator: Locator): Block[] {
-  const blocks: Block[] = [];
-  const walk = (parent: Parent, scope: Scope, footnotes: boolean): void => {
-    let afterTable = false;
-    for (const child of parent.children) {
-      if (child.type === "yaml" || child.type === "code" || child.type === "html") continue;
-      if (child.type === "heading") {
-        blocks.push(textBlock(child, { kind: "heading" }, false, source, locator));
-      } else if (scope.kind !== "float" && isFloat(child)) {
-        const floatScope: Scope = {
-          kind: "float",
-          floatId: child.attributes?.id ?? `${child.name}@${child.position?.start.line ?? 0}`,
-          floatKind: child.name === "figure" ? "figure" : "table",
-        };
-        walk(child, floatScope, false);
-      } else if (child.type === "paragraph") {
-        const legend =
-          scope.kind === "float" && (scope.floatKind === "figure" || footnotes || afterTable);
-        blocks.push(textBlock(child, scope, legend, source, locator));
-      } else if (child.type === "tableCell") {
-        blocks.push(textBlock(child, scope, false, source, locator));
-      } else if ("children" in child) {
-        walk(child, scope, footnotes || hasClass(child, "table-footnotes"));
-      }
-      if (scope.kind === "float" && child.type === "table") afterTable = true;
-    }
-  };
-  walk(tree, { kind: "running" }, false);
-  return blocks;
-}
-
-/** A block for a front matter string (the title), placed by searching the YAML source. */
-function frontMatterBlock(
-  value: string,
-  place: Position | undefined,
-  source: string,
-  locator: Locator,
-): Block {
-  const from = place ? locator.offsetOf(place.start) : 0;
-  const to = place ? locator.offsetOf(place.end) : 0;
-  const locate = (start: number, end: number): Point | undefined => {
-    if (!place) return undefined;
-    const token = value.slice(start, end).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const found = new RegExp(`(?<![\\p{L}\\p{N}])${token}(?![\\p{L}\\p{N}])`, "u").exec(
-      source.slice(from, to),
-    );
-    return found ? locator.pointAt(from + found.index) : place.start;
-  };
-  return {
-    scope: { kind: "title" },
-    text: value,
-    segments: [],
-    definesInline: false,
-    locate,
-    segmentAt: () => undefined,
-  };
-}
 
 /** The label of a float in messages: "Table I", else its id. */
 function floatName(file: VFile, scope: Scope): string {
@@ -306,12 +61,6 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ");
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const values = map.get(key);
-  if (values) values.push(value);
-  else map.set(key, [value]);
-}
-
 /** Options for `remarkAbbreviations`: the journal profile's abbreviation settings. */
 export interface Options {
   /** The journal profile's `abbreviations` settings (default: no allow-list, no minimum). */
@@ -324,17 +73,12 @@ export interface Options {
 }
 
 /** Check the abbreviations of `tree` and mark their uses (see the module doc). */
-export function checkAbbreviations(
-  tree: Root,
-  file: VFile,
-  options: Options = {},
-): void {
+export function checkAbbreviations(tree: Root, file: VFile, options: Options = {}): void {
   const frontMatter = file.data.frontMatter;
   // Without usable front matter there is no list to check against; its own error says so.
   if (!frontMatter) return;
   const locateFrontMatter = file.data.locateFrontMatter ?? (() => undefined);
-  const source = String(file.value);
-  const locator = sourceLocator(source);
+  const locator = sourceLocator(file);
   const list = frontMatter?.abbreviations ?? {};
   const ignored = new Set([
     ...(options.abbreviations?.allow ?? []),
@@ -365,10 +109,10 @@ export function checkAbbreviations(
     if (entry.words[0]) push(longFormStarts, entry.words[0], entry);
   }
 
-  const blocks = collectBlocks(tree, source, locator);
+  const blocks = collectBlocks(tree, locator);
   for (const key of ["short-title", "title"] as const) {
     const value = frontMatter?.[key];
-    if (value) blocks.unshift(frontMatterBlock(value, locateFrontMatter([key]), source, locator));
+    if (value) blocks.unshift(frontMatterBlock(value, locateFrontMatter([key]), locator));
   }
 
   const unlisted = new Map<string, Use[]>();
@@ -696,56 +440,7 @@ export function checkAbbreviations(
     );
   }
 
-  markUses(listed, source, locator);
-}
-
-/** Split text nodes so each use of a listed abbreviation renders as `<abbr title>`. */
-function markUses(listed: Map<string, Listed>, source: string, locator: Locator): void {
-  type Cut = { from: number; to: number; title: string };
-  const byParent = new Map<Parent, Map<Text, Cut[]>>();
-  for (const entry of new Set(listed.values())) {
-    for (const use of entry.uses) {
-      const segment = use.block.segmentAt(use.start);
-      // Already marked (a second run), or not inside one text node.
-      if (!segment || segment.node.data?.hName) continue;
-      const from = use.start - segment.start;
-      const to = use.end - segment.start;
-      if (from < 0 || to > segment.node.value.length) continue;
-      let nodes = byParent.get(segment.parent);
-      if (!nodes) {
-        nodes = new Map();
-        byParent.set(segment.parent, nodes);
-      }
-      push(nodes, segment.node, { from, to, title: entry.expansion });
-    }
-  }
-  for (const [parent, nodes] of byParent) {
-    const children: Parent["children"] = [];
-    for (const child of parent.children) {
-      const cuts = child.type === "text" ? nodes.get(child) : undefined;
-      if (!cuts || child.type !== "text") {
-        children.push(child);
-        continue;
-      }
-      const piece = (from: number, to: number, title?: string): Text => {
-        const node: Text = { type: "text", value: child.value.slice(from, to) };
-        const start = pointInText(child, from, to - from, source, locator);
-        const end = pointInText(child, to, 0, source, locator);
-        if (start && end) node.position = { start, end };
-        if (title !== undefined) node.data = { hName: "abbr", hProperties: { title } };
-        return node;
-      };
-      let last = 0;
-      for (const cut of cuts.sort((a, b) => a.from - b.from)) {
-        if (cut.from < last) continue;
-        if (cut.from > last) children.push(piece(last, cut.from));
-        children.push(piece(cut.from, cut.to, cut.title));
-        last = cut.to;
-      }
-      if (last < child.value.length) children.push(piece(last, child.value.length));
-    }
-    parent.children = children;
-  }
+  markUses(listed, locator);
 }
 
 /** unified plugin: check abbreviations and mark their uses (see `checkAbbreviations`). */
