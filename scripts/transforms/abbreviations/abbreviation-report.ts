@@ -64,6 +64,72 @@ export interface ReportContext {
   locateFrontMatter: FrontMatterLocator;
 }
 
+/** The rules on the running text's uses: defined at the first use, and only once. */
+function reportRunningText(file: VFile, entry: Listed, runningUses: readonly Use[]): void {
+  const definitions = runningUses.filter((use) => use.definition);
+  const first = runningUses[0];
+  const definition = definitions[0];
+  if (first && !definition) {
+    report(
+      file,
+      "abbreviation-first-use-undefined",
+      `Unexpected first use of \`${first.token}\` without its long form, expected ${definitionText(entry)} where the text first uses it.`,
+      place(first),
+    );
+  } else if (first && definition && first !== definition) {
+    report(
+      file,
+      "abbreviation-used-before-definition",
+      `Unexpected \`${first.token}\` before its definition on line ${lineOf(definition)}, expected ${definitionText(entry)} here, at its first use in the text.`,
+      place(first),
+    );
+  }
+
+  if (definition) {
+    for (const again of definitions.slice(1)) {
+      report(
+        file,
+        "abbreviation-long-form-repeated",
+        `Unexpected second definition of \`${entry.abbreviation}\` (first on line ${lineOf(definition)}), expected \`${again.token}\` alone.`,
+        place(again),
+      );
+    }
+    for (const written of entry.longForms) {
+      if (written.order <= definition.order) continue;
+      report(
+        file,
+        "abbreviation-long-form-repeated",
+        `Unexpected long form “${oneLine(written.block.text.slice(written.start, written.end))}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
+        written.block.locate(written.start, written.end),
+      );
+    }
+  }
+}
+
+/** `abbreviation-float-undefined`: used only in tables or legends, each of them must expand it. */
+function reportFloatUses(file: VFile, entry: Listed, uses: readonly Use[]): void {
+  const expandedIn = new Set(
+    entry.uses.filter((use) => use.entry || use.definition).map((use) => use.block.scope.floatId),
+  );
+  const checked = new Set<string>();
+  for (const use of uses) {
+    const id = use.block.scope.floatId;
+    if (use.block.scope.kind !== "float" || id === undefined || checked.has(id)) continue;
+    checked.add(id);
+    const recorded = file.data.floatAbbreviations?.get(id);
+    if (expandedIn.has(id) || recorded?.has(entry.abbreviation) || recorded?.has(use.token)) {
+      continue;
+    }
+    const kind = use.block.scope.floatKind ?? "table";
+    report(
+      file,
+      "abbreviation-float-undefined",
+      `Unexpected \`${use.token}\` in ${floatName(file, use.block.scope)} without its long form: the text never uses it, so expected “${entry.abbreviation}, ${entry.expansion}” in the ${kind}'s ${kind === "figure" ? "legend" : "footnote"}.`,
+      place(use),
+    );
+  }
+}
+
 /** The rules on one listed abbreviation and its uses. */
 function reportListed(
   file: VFile,
@@ -92,25 +158,7 @@ function reportListed(
   }
 
   const runningUses = uses.filter((use) => use.block.scope.kind === "running");
-  const definitions = runningUses.filter((use) => use.definition);
-  const first = runningUses[0];
-  const definition = definitions[0];
-  if (first && !definition) {
-    report(
-      file,
-      "abbreviation-first-use-undefined",
-      `Unexpected first use of \`${first.token}\` without its long form, expected ${definitionText(entry)} where the text first uses it.`,
-      place(first),
-    );
-  } else if (first && definition && first !== definition) {
-    report(
-      file,
-      "abbreviation-used-before-definition",
-      `Unexpected \`${first.token}\` before its definition on line ${lineOf(definition)}, expected ${definitionText(entry)} here, at its first use in the text.`,
-      place(first),
-    );
-  }
-
+  reportRunningText(file, entry, runningUses);
   for (const use of entry.uses) {
     const written = use.definition ?? use.entry;
     if (!written || written.matches) continue;
@@ -122,49 +170,7 @@ function reportListed(
     );
   }
 
-  if (definition) {
-    for (const again of definitions.slice(1)) {
-      report(
-        file,
-        "abbreviation-long-form-repeated",
-        `Unexpected second definition of \`${entry.abbreviation}\` (first on line ${lineOf(definition)}), expected \`${again.token}\` alone.`,
-        place(again),
-      );
-    }
-    for (const written of entry.longForms) {
-      if (written.order <= definition.order) continue;
-      report(
-        file,
-        "abbreviation-long-form-repeated",
-        `Unexpected long form “${oneLine(written.block.text.slice(written.start, written.end))}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
-        written.block.locate(written.start, written.end),
-      );
-    }
-  }
-
-  // Only in tables or legends: each of them must expand it.
-  if (runningUses.length === 0) {
-    const expandedIn = new Set(
-      entry.uses.filter((use) => use.entry || use.definition).map((use) => use.block.scope.floatId),
-    );
-    const checked = new Set<string>();
-    for (const use of uses) {
-      const id = use.block.scope.floatId;
-      if (use.block.scope.kind !== "float" || id === undefined || checked.has(id)) continue;
-      checked.add(id);
-      const recorded = file.data.floatAbbreviations?.get(id);
-      if (expandedIn.has(id) || recorded?.has(entry.abbreviation) || recorded?.has(use.token)) {
-        continue;
-      }
-      const kind = use.block.scope.floatKind ?? "table";
-      report(
-        file,
-        "abbreviation-float-undefined",
-        `Unexpected \`${use.token}\` in ${floatName(file, use.block.scope)} without its long form: the text never uses it, so expected “${entry.abbreviation}, ${entry.expansion}” in the ${kind}'s ${kind === "figure" ? "legend" : "footnote"}.`,
-        place(use),
-      );
-    }
-  }
+  if (runningUses.length === 0) reportFloatUses(file, entry, uses);
 
   for (const use of uses) {
     if (use.block.scope.kind !== "heading" && use.block.scope.kind !== "title") continue;
