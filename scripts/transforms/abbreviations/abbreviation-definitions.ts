@@ -4,24 +4,10 @@
  * so a legend defines exactly the words the text checker would ask a definition for.
  */
 import { findLongFormStart } from "./abbreviation-long-form.ts";
-import {
-  abbreviationKey,
-  intrinsicSkip,
-  isAbbreviationLike,
-  wordPattern,
-} from "./abbreviation-tokens.ts";
+import { abbreviationKey, needsLongForm, wordPattern } from "./abbreviation-tokens.ts";
 
 /** A token as a footnote entry may write it: letters and digits, joined by `/ & + -` (`IL-6`). */
 const entryToken = /^[\p{L}\p{N}][\p{L}\p{N}/&+-]{1,11}$/u;
-
-/**
- * Whether `token` is an abbreviation that needs its long form: it looks like one and is not a
- * unit, Roman numeral, chemical formula or name. `pH` and `mmHg` are units; `T1` (as in
- * T1-weighted) has one capital and is not abbreviation-like, in legends as in the text.
- */
-export function needsLongForm(token: string): boolean {
-  return isAbbreviationLike(token) && intrinsicSkip(token) === undefined;
-}
 
 /** Punctuation that ends the clause a long form may lie in. */
 const clauseEnd = /[.;:()[\]]/u;

@@ -15,8 +15,7 @@ import {
 import {
   abbreviationKey,
   degreeSymbols,
-  intrinsicSkip,
-  isAbbreviationLike,
+  needsLongForm,
   numeralLabels,
   wordPattern,
 } from "./abbreviation-tokens.ts";
@@ -144,7 +143,7 @@ function tokenAt(text: string, word: Word, list: AbbreviationList): { token: str
 
 /** Whether an unlisted `token` at word `index` needs no long form. */
 function isLeftAlone(reading: Reading, index: number, token: string): boolean {
-  if (!isAbbreviationLike(token) || intrinsicSkip(token)) return true;
+  if (!needsLongForm(token)) return true;
   const { text, words } = reading;
   const word = words[index];
   const previous = words[index - 1];

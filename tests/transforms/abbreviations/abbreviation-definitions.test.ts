@@ -3,10 +3,8 @@
  * text, so a word is defined in a legend exactly when the text would ask for its long form.
  */
 import { describe, expect, it } from "vitest";
-import {
-  abbreviationDefinitions,
-  needsLongForm,
-} from "../../../scripts/transforms/abbreviations/abbreviation-definitions.ts";
+import { abbreviationDefinitions } from "../../../scripts/transforms/abbreviations/abbreviation-definitions.ts";
+import { needsLongForm } from "../../../scripts/transforms/abbreviations/abbreviation-tokens.ts";
 import { compileMarkdown, frontMatter, messagesOf } from "../../helpers.ts";
 
 describe("abbreviationDefinitions", () => {
