@@ -2,6 +2,7 @@
  * Legend and footnote definitions: read with the same token and long-form rules as the running
  * text, so a word is defined in a legend exactly when the text would ask for its long form.
  */
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { abbreviationDefinitions } from "../../../scripts/transforms/abbreviations/abbreviation-definitions.ts";
 import { needsLongForm } from "../../../scripts/transforms/abbreviations/abbreviation-tokens.ts";
@@ -50,9 +51,10 @@ describe("legends and running text follow one set of rules", () => {
     expect(abbreviationDefinitions(legend("pH")).has("pH")).toBe(false);
     expect(abbreviationDefinitions("SLE, systemic lupus erythematosus").has("SLE")).toBe(true);
 
-    const { file } = await compileMarkdown(
+    const { file, directory } = await compileMarkdown(
       `${frontMatter()}\n# Case report\n\nThe T1-weighted image and a skin pH of 5.5 showed SLE.\n`,
     );
+    rmSync(directory, { recursive: true, force: true });
     const flagged = messagesOf(file, "abbreviation-unlisted").map(
       (message) => /`([^`]+)`/.exec(message.reason)?.[1],
     );
