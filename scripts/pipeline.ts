@@ -46,10 +46,19 @@ const transforms = (journal: JournalProfile) =>
     .use([
       remarkFigures,
       remarkTables,
-      [remarkNumberFloats, { labels: journal.labels, numbering: journal.numbering }],
+      [
+        remarkNumberFloats,
+        {
+          labels: { figure: journal.labels.figure, table: journal.labels.table },
+          numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
+        },
+      ],
       remarkCrossReferences,
       remarkCitations,
-      [remarkAbbreviations, { abbreviations: journal.abbreviations }],
+      [
+        remarkAbbreviations,
+        { allow: journal.abbreviations.allow, minUses: journal.abbreviations["min-uses"] },
+      ],
       remarkJournalRules,
       remarkSections,
     ])

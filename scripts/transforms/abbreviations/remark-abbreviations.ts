@@ -20,15 +20,12 @@ import { markUses } from "./abbreviation-mark.ts";
 import { indexList, readUses } from "./abbreviation-read.ts";
 import { reportAbbreviations } from "./abbreviation-report.ts";
 
-/** Options for `remarkAbbreviations`: the journal profile's abbreviation settings. */
+/** Options for `remarkAbbreviations`: the journal profile's `abbreviations` settings. */
 export interface Options {
-  /** The journal profile's `abbreviations` settings (default: no allow-list, no minimum). */
-  abbreviations?: {
-    /** Abbreviations the journal accepts without a definition (`DNA`, `HIV`). */
-    allow: readonly string[];
-    /** Fewer uses than this are reported as `abbreviation-few-uses`; 0 turns the check off. */
-    "min-uses": number;
-  };
+  /** Abbreviations the journal accepts without a definition (`DNA`, `HIV`); default none. */
+  allow?: readonly string[];
+  /** Fewer uses than this are reported as `abbreviation-few-uses`; 0 (the default) turns it off. */
+  minUses?: number;
 }
 
 /** Check the abbreviations of `tree` and mark their uses (see the module doc). */
@@ -40,7 +37,7 @@ export function checkAbbreviations(tree: Root, file: VFile, options: Options = {
   const locator = sourceLocator(file);
   const written = frontMatter.abbreviations ?? {};
   const list = indexList(written, [
-    ...(options.abbreviations?.allow ?? []),
+    ...(options.allow ?? []),
     ...(frontMatter["abbreviations-ignore"] ?? []),
   ]);
 
@@ -52,7 +49,7 @@ export function checkAbbreviations(tree: Root, file: VFile, options: Options = {
   const unlisted = readUses(blocks, list);
   reportAbbreviations(file, list.listed, unlisted, {
     list: written,
-    minUses: options.abbreviations?.["min-uses"] ?? 0,
+    minUses: options.minUses ?? 0,
     locateFrontMatter,
   });
   markUses(list.listed, locator);
