@@ -11,7 +11,7 @@
  *   → render (remark-rehype → sanitize → template → rehype-stringify), in `render-page.ts`.
  */
 import type { Root } from "mdast";
-import { type Plugin, unified } from "unified";
+import { unified } from "unified";
 import type { VFile } from "vfile";
 import { applySeverities, report } from "./diagnostics/diagnostics.ts";
 import { loadJournal } from "./loaders/load-journal.ts";
@@ -44,14 +44,6 @@ const earlyTransforms = unified()
   .use(remarkCitationSyntax)
   .freeze();
 
-/**
- * A plugin whose options interface arrives with its own branch: until then its options pass
- * through untyped. On merge, unwrap it so `.use` checks the options against its interface.
- */
-function optionsPending(plugin: Plugin<[], Root>): Plugin<[unknown], Root> {
-  return plugin;
-}
-
 /** Ids the page uses outside the body (reference list, abbreviations box): no section takes them. */
 const pageIds = ["references", "abbreviations-title"];
 
@@ -60,13 +52,13 @@ function journalTransforms(journal: JournalProfile) {
   return unified()
     .use(remarkFigures, journal.figures)
     .use(remarkTables)
-    .use(optionsPending(remarkNumberFloats), {
+    .use(remarkNumberFloats, {
       labels: { figure: journal.labels.figure, table: journal.labels.table },
       numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
     })
     .use(remarkCrossReferences)
     .use(remarkCitations)
-    .use(optionsPending(remarkAbbreviations), {
+    .use(remarkAbbreviations, {
       allow: journal.abbreviations.allow,
       minUses: journal.abbreviations["min-uses"],
     })
