@@ -42,7 +42,7 @@ interface Call {
 }
 
 /** Parse `strace -f -o` output (one call per line; `unfinished`/`resumed` pairs joined). */
-export function parseTrace(text: string): Call[] {
+function parseTrace(text: string): Call[] {
   const pending = new Map<string, string>();
   const calls: Call[] = [];
   for (const line of text.split("\n")) {
@@ -69,7 +69,7 @@ function isLoopback(args: string): boolean {
 }
 
 /** The problems in a trace: DNS, stream connections out, data sent out. */
-export function networkViolations(calls: readonly Call[]): string[] {
+function networkViolations(calls: readonly Call[]): string[] {
   const socketType = new Map<string, string>();
   const violations: string[] = [];
   for (const call of calls) {
