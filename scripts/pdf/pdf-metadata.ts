@@ -201,9 +201,10 @@ export async function applyPdfMetadata(
     metadata.sourceDateEpoch === undefined
       ? new Date()
       : new Date(Math.trunc(metadata.sourceDateEpoch) * 1000);
-  if (Number.isNaN(date.getTime())) {
+  // A PDF date has a four-digit year: 10000 would be written as "1000…" by readers.
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() > 9999 || date.getTime() < 0) {
     throw new RangeError(
-      `sourceDateEpoch ${String(metadata.sourceDateEpoch)} is not a valid number of seconds since 1970-01-01.`,
+      `sourceDateEpoch ${String(metadata.sourceDateEpoch)} is not a valid number of seconds from 1970-01-01 to 9999-12-31.`,
     );
   }
   doc.setCreationDate(date);

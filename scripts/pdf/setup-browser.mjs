@@ -8,10 +8,12 @@
  * Plain JavaScript without dependencies, so it runs on a fresh machine before
  * anything else. The search order is find-browser.ts's
  * (PUPPETEER_EXECUTABLE_PATH, system paths, puppeteer's cache), and the
- * locations come from the same file, browser-paths.json. When nothing is found and we are root on a system
- * with apt-get, it runs `apt-get update` and
- * `apt-get install -y chromium poppler-utils` (poppler-utils gives pdftotext,
- * pdfinfo and pdffonts for the PDF tests), printing each command first.
+ * locations come from the same file, browser-paths.json. When nothing is
+ * found and we are root on a system with apt-get, it runs `apt-get update`
+ * and `apt-get install -y chromium poppler-utils` (poppler-utils gives
+ * pdftotext, pdfinfo and pdffonts for the PDF tests), printing each command
+ * first. The commands and their arguments are fixed: nothing from a
+ * manuscript reaches them, and only a person runs this script.
  * Otherwise it prints how to get a browser. Exit status 0 when a browser is
  * available at the end, 1 when not.
  */
