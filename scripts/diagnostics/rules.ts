@@ -315,6 +315,27 @@ export const rules = {
     "pdf",
     "While printing, a request outside the output folder was blocked.",
   ),
+  // The machine Casepress runs on (exit code 2).
+  "source-date-epoch-invalid": rule(
+    "error",
+    "environment",
+    "SOURCE_DATE_EPOCH is not whole seconds between 1970 and 9999-12-31.",
+  ),
+  "pdf-browser-unavailable": rule(
+    "error",
+    "environment",
+    "No Chrome or Chromium could be found or started to print the PDF.",
+  ),
+  "pdf-timeout": rule(
+    "error",
+    "environment",
+    "Loading or printing the PDF took longer than the time limit.",
+  ),
+  "pdf-render-failed": rule(
+    "error",
+    "environment",
+    "The browser failed while printing the PDF (crashed or closed).",
+  ),
 } as const satisfies Record<string, RuleDefinition>;
 
 /** A rule id Casepress can report. */
