@@ -95,6 +95,14 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
         place,
       );
       return;
+    case "unsupported":
+      report(
+        file,
+        "figure-format-unsupported",
+        `Unexpected image \`${image.url}\`: ${resource.detail}.`,
+        place,
+      );
+      return;
     default:
       report(
         file,
