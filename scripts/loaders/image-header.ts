@@ -181,8 +181,8 @@ export async function inspectImage(bytes: ImageBytes): Promise<ImageHeader> {
       size = imageSize(head);
     } catch {
       throw new ImageProblem(
-        "unsupported",
-        "not an image file Casepress can read; save it as PNG or JPEG",
+        "malformed",
+        "not an image file Casepress can read (PNG, JPEG, GIF, WebP or SVG)",
       );
     }
   }
