@@ -237,6 +237,10 @@ function readJournal(
   // Casepress's own templates are trusted; a manuscript's local ones are sanitised.
   const own = directory.startsWith(join(casepressDirectory, "templates") + sep);
   const sanitized = own ? { html: template, removed: [] } : sanitizeTemplate(template);
+  if ("unsafe" in sanitized && sanitized.unsafe)
+    return invalid(
+      `The journal template \`${profile.template}\` holds scripts or event handlers Casepress cannot remove safely; remove them.`,
+    );
   const templateHtml = sanitized.html;
   const loaded: JournalProfile = { ...profile, id, directory, templateHtml, cslXml };
   const templatePath = join(directory, profile.template);

@@ -67,10 +67,16 @@ interface Cut {
 }
 
 /** Remove active content and remote URLs from `html`; returns the safe text and what was cut. */
-export function sanitizeTemplate(html: string): { html: string; removed: TemplateRemoval[] } {
+export function sanitizeTemplate(html: string): {
+  html: string;
+  removed: TemplateRemoval[];
+  /** Set when active content could not be cut out: the template must not be used. */
+  unsafe?: true;
+} {
   const tree = fromHtml(html, { verbose: true });
   const cuts: Cut[] = [];
   const removed: TemplateRemoval[] = [];
+  let unsafe = false;
   const note = (
     rule: TemplateRemoval["rule"],
     message: string,
@@ -147,6 +153,8 @@ export function sanitizeTemplate(html: string): { html: string; removed: Templat
     ][] = [];
     for (const [property, value] of Object.entries(node.properties)) {
       const handler = /^on[A-Z]/.test(property);
+      // `<html>` and `<body>` handlers and backgrounds are cut as text (see below).
+      if ((name === "html" || name === "body") && (handler || property === "background")) continue;
       const url =
         urlProperties.has(property) &&
         (Array.isArray(value) ? value.map(String) : [String(value)]).some(isUnsafeUrl);
@@ -157,14 +165,11 @@ export function sanitizeTemplate(html: string): { html: string; removed: Templat
       const from = place?.start.offset;
       const to = place?.end.offset;
       if (from === undefined || to === undefined) {
-        // No position for the attribute: drop the element, rather than keep it.
-        if (start !== undefined && end !== undefined) cuts.push({ start, end, replacement: "" });
-        note(
-          "html-raw-removed",
-          `Unexpected \`<${name}>\` in the journal template; it was removed.`,
-          node.position?.start,
-        );
-        return false;
+        // No position: an attribute of a second `<html>` or `<body>` tag, which the parser
+        // merges into the first one; those tags are cleaned as text below. Anything else
+        // makes the whole template unusable rather than kept.
+        if (name !== "html" && name !== "body") unsafe = true;
+        continue;
       }
       attributeCuts.push({ start: from, end: to, replacement: "" });
       attributeNotes.push([
@@ -181,6 +186,23 @@ export function sanitizeTemplate(html: string): { html: string; removed: Templat
   };
 
   walk(tree);
+  // Every `<html>` and `<body>` start tag, cleaned as text: their attributes may have been merged.
+  for (const tag of html.matchAll(/<(html|body)\b[^>]*>/gi)) {
+    for (const attribute of tag[0].matchAll(
+      /\s(on[a-z]+|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi,
+    )) {
+      const start = (tag.index ?? 0) + (attribute.index ?? 0);
+      if (cuts.some((cut) => cut.start <= start && start < cut.end)) continue;
+      cuts.push({ start, end: start + attribute[0].length, replacement: "" });
+      const before = html.slice(0, start + 1).split("\n");
+      note(
+        attribute[1]?.toLowerCase() === "background" ? "url-unsafe" : "html-raw-removed",
+        `Unexpected \`${attribute[1]}\` attribute on \`<${tag[1]}>\` in the journal template, expected none; it was removed.`,
+        { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 },
+      );
+    }
+  }
+  if (unsafe) return { html: "", removed, unsafe: true };
   if (cuts.length === 0) return { html, removed };
   // Apply from the end, skipping cuts inside an earlier (enclosing) one.
   cuts.sort((a, b) => b.start - a.start || a.end - b.end);
