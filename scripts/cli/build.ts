@@ -167,11 +167,13 @@ export async function buildManuscript(
   try {
     const written: string[] = [];
     const updates: [string, CopiedAsset][] = [];
+    let stagedAssets = 0;
     for (const { source, target, fresh, from } of checked) {
       const staged = join(assets, source.to);
       if (fresh) {
+        // Reused from the last build (a hard link): staged, but not listed as written.
         await stage.reuse(staged, target);
-        written.push(target);
+        stagedAssets++;
         continue;
       }
       const read = await readGuarded(source.from, source.root, source.kind);
@@ -184,6 +186,7 @@ export async function buildManuscript(
         continue;
       }
       await stage.write(staged, read.bytes);
+      stagedAssets++;
       written.push(target);
       if (from)
         updates.push([target, { from: source.from, size: from.size, mtimeMs: from.mtimeMs }]);
@@ -194,7 +197,7 @@ export async function buildManuscript(
     }
     const htmlName = `${name}.html`;
     const stagedHtml = await stage.write(htmlName, html);
-    const names = [htmlName, ...(written.length > 0 ? [assets] : [])];
+    const names = [htmlName, ...(stagedAssets > 0 ? [assets] : [])];
     const htmlPath = outputPath(outDir, htmlName);
     written.unshift(htmlPath);
     if (options.formats.includes("pdf") && printer) {
