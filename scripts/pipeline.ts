@@ -14,7 +14,7 @@ import type { Root } from "mdast";
 import { unified } from "unified";
 import type { VFile } from "vfile";
 import { applySeverities, report } from "./diagnostics/diagnostics.ts";
-import { loadJournal } from "./loaders/load-journal.ts";
+import { journalNotices, loadJournal } from "./loaders/load-journal.ts";
 import { loadResources } from "./loaders/load-resources.ts";
 import { collectFileRequests } from "./loaders/resources.ts";
 import { findDeepNode, maxNestingDepth } from "./parse/nesting-depth.ts";
@@ -152,6 +152,8 @@ export async function compileManuscript(
     return { file, tree };
   }
   file.data.journal = journal;
+  for (const notice of journalNotices(journal))
+    report(file, notice.rule, notice.message, notice.place, { file: notice.file });
   file.data.resources = await loadResources(collectFileRequests(tree, frontMatter), location);
   await transformsFor(journal).run(tree, file);
   applySeverities(file, journal.severities);

@@ -2,15 +2,16 @@
  * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
  * with the pdf format, `<out>/<name>.pdf`. A manuscript with errors writes nothing.
  */
-import { readFile, stat } from "node:fs/promises";
-import { basename, extname, join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
-import { casepressDirectory, casepressVersion } from "../loaders/load-journal.ts";
+import { casepressVersion, fontsDirectory } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
+import { describeFailure, type FileKind, outputPath, readGuarded } from "../loaders/path-guard.ts";
 import type { PdfPrinter } from "../pdf/pdf-printer.ts";
 import { compileManuscript } from "../pipeline.ts";
-import { type OutputFile, writeFilesAtomic } from "../publish/write-atomic.ts";
+import { OutputStage } from "../publish/write-atomic.ts";
 import { preprintBanner } from "../render/preprint-banner.ts";
 import { renderPage } from "../render/render-page.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
@@ -58,6 +59,14 @@ export function assetsDirectoryName(name: string): string {
   return `${name}_files`;
 }
 
+/** A file copied into the assets folder, with the folder it must stay inside. */
+interface AssetSource {
+  from: string;
+  root: string;
+  kind: FileKind;
+  to: string;
+}
+
 /** Build one manuscript. */
 export async function buildManuscript(
   path: string,
@@ -86,22 +95,28 @@ export async function buildManuscript(
       : {}),
   });
 
-  const sources = [
+  // Every source is read through the path guard, inside the folder it belongs to.
+  const root = file.data.manuscript?.root ?? dirname(absolutePath);
+  const sources: AssetSource[] = [
     ...profile.stylesheets.map((stylesheet) => ({
       from: join(profile.directory, stylesheet),
+      root: profile.directory,
+      kind: "journal" as const,
       to: stylesheet,
     })),
     ...profile.fonts.map((font) => ({
-      from: join(casepressDirectory, "node_modules", font),
+      from: join(fontsDirectory(), font),
+      root: fontsDirectory(),
+      kind: "font" as const,
       to: `fonts/${basename(font)}`,
     })),
-    ...copies,
+    ...copies.map((copy) => ({ ...copy, root, kind: "image" as const })),
   ];
-  // Look at every source at once; in a warm process, copy only what changed since last time.
+  // Look at every source at once; in a warm process, reuse what did not change since last time.
   const copied = options.copiedAssets;
   const checked = await Promise.all(
     sources.map(async (source) => {
-      const target = join(outDir, assets, source.to);
+      const target = outputPath(outDir, assets, source.to);
       if (!copied) return { source, target, fresh: false, from: undefined };
       const [from, to] = await Promise.all([
         stat(source.from).catch(() => undefined),
@@ -118,36 +133,58 @@ export async function buildManuscript(
       return { source, target, fresh, from };
     }),
   );
-  const outputs: OutputFile[] = [];
-  const updates: [string, CopiedAsset][] = [];
-  for (const { source, target, fresh, from } of checked) {
-    if (fresh) continue;
-    try {
-      outputs.push({ path: target, data: await readFile(source.from) });
+  // Everything is staged inside --out, then published together (see write-atomic.ts).
+  const stage = await OutputStage.create(outDir);
+  try {
+    const written: string[] = [];
+    const updates: [string, CopiedAsset][] = [];
+    let stagedAssets = 0;
+    for (const { source, target, fresh, from } of checked) {
+      const staged = join(assets, source.to);
+      if (fresh) {
+        // Reused from the last build (a hard link): staged, but not listed as written.
+        await stage.reuse(staged, target);
+        stagedAssets++;
+        continue;
+      }
+      const read = await readGuarded(source.from, source.root, source.kind);
+      if (!read.ok) {
+        report(
+          file,
+          source.kind === "image" ? "figure-file-unreadable" : "journal-profile-invalid",
+          `Cannot read \`${source.from}\`, which the page needs: ${describeFailure(read.failure)}. ${source.kind === "image" ? "Check the file." : "Reinstall with `npm ci` or fix the journal profile."}`,
+        );
+        continue;
+      }
+      await stage.write(staged, read.bytes);
+      stagedAssets++;
+      written.push(target);
       if (from)
         updates.push([target, { from: source.from, size: from.size, mtimeMs: from.mtimeMs }]);
-    } catch {
-      report(
-        file,
-        "journal-profile-invalid",
-        `Cannot read \`${source.from}\`, which the journal needs; reinstall with \`npm ci\`.`,
-      );
     }
-  }
-  if (hasErrors(file)) return { file, outputs: [] };
-  const htmlPath = join(outDir, `${name}.html`);
-  outputs.push({ path: htmlPath, data: html });
-  await writeFilesAtomic(outputs);
-  for (const [target, asset] of updates) copied?.set(target, asset);
-  const written = outputs.map((output) => output.path);
-
-  if (options.formats.includes("pdf") && printer) {
-    const pdf = await printer.print(htmlPath, outDir, file);
-    if (pdf) {
-      const pdfPath = join(outDir, `${name}.pdf`);
-      await writeFilesAtomic([{ path: pdfPath, data: pdf }]);
-      written.push(pdfPath);
+    if (hasErrors(file)) {
+      await stage.abort();
+      return { file, outputs: [] };
     }
+    const htmlName = `${name}.html`;
+    const stagedHtml = await stage.write(htmlName, html);
+    const names = [htmlName, ...(stagedAssets > 0 ? [assets] : [])];
+    const htmlPath = outputPath(outDir, htmlName);
+    written.unshift(htmlPath);
+    if (options.formats.includes("pdf") && printer) {
+      // The PDF is printed from the staged page, beside its staged assets.
+      const pdf = await printer.print(stagedHtml, stage.directory, file);
+      if (pdf) {
+        await stage.write(`${name}.pdf`, pdf);
+        names.push(`${name}.pdf`);
+        written.push(outputPath(outDir, `${name}.pdf`));
+      }
+    }
+    await stage.commit(names);
+    for (const [target, asset] of updates) copied?.set(target, asset);
+    return { file, outputs: written };
+  } catch (error) {
+    await stage.abort();
+    throw error;
   }
-  return { file, outputs: written };
 }

@@ -2,16 +2,48 @@
  * `casepress check`: run every check on many manuscripts in one process (files, folders or
  * globs), optionally one shard of the batch, and report in one of the formats.
  */
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { displayPath, readManuscript } from "../loaders/load-manuscript.ts";
+import { isInside } from "../loaders/path-guard.ts";
 import { compileManuscript } from "../pipeline.ts";
 
 /** Folders never searched for manuscripts. */
 const skippedFolders = ["**/node_modules/**", "**/dist/**", "**/.git/**"];
+
+/** Folder names never searched for manuscripts. */
+const skippedNames = new Set(["node_modules", "dist", ".git"]);
+
+/**
+ * Every `*.md` file below `folder` except README.md, any name allowed (newlines too), without
+ * following a symbolic link out of `folder`: a linked file counts only when it lies inside.
+ */
+export async function findManuscripts(folder: string): Promise<string[]> {
+  const realFolder = await realpath(folder);
+  const found: string[] = [];
+  const pending = [folder];
+  for (let directory = pending.pop(); directory !== undefined; directory = pending.pop()) {
+    const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedNames.has(entry.name)) pending.push(path);
+        continue;
+      }
+      if (!entry.name.endsWith(".md") || entry.name === "README.md") continue;
+      if (entry.isFile()) found.push(path);
+      else if (entry.isSymbolicLink()) {
+        const target = await realpath(path).catch(() => undefined);
+        const info = target ? await stat(target).catch(() => undefined) : undefined;
+        if (target && info?.isFile() && isInside(target, realFolder)) found.push(path);
+      }
+    }
+  }
+  return found.sort();
+}
 
 /** Markdown files named by `inputs` (files, folders searched recursively, or globs), sorted. */
 export async function expandInputs(
@@ -27,11 +59,7 @@ export async function expandInputs(
     } else {
       const info = await stat(resolve(cwd, input)).catch(() => undefined);
       if (info?.isDirectory()) {
-        found = await glob("**/*.md", {
-          cwd: resolve(cwd, input),
-          absolute: true,
-          ignore: [...skippedFolders, "**/README.md"],
-        });
+        found = await findManuscripts(resolve(cwd, input));
       } else {
         // A missing file is kept, so it is reported as unreadable in the results.
         found = [resolve(cwd, input)];
@@ -49,6 +77,7 @@ export function parseShard(value: string): { index: number; count: number } | un
   if (!match) return undefined;
   const index = Number(match[1]);
   const count = Number(match[2]);
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count)) return undefined;
   return index >= 1 && count >= 1 && index <= count ? { index, count } : undefined;
 }
 

@@ -3,6 +3,8 @@
  * `build.ts` and `check.ts`. Exit codes: 0 clean, 1 a manuscript has errors (or warnings with
  * `--strict`), 2 a usage or environment error.
  */
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { hasErrors } from "../diagnostics/diagnostics.ts";
@@ -63,6 +65,7 @@ function parseFormats(value: string | undefined): OutputFormat[] {
     .split(",")
     .map((format) => format.trim())
     .filter(Boolean);
+  if (formats.length === 0) fail("Empty --format, expected html, pdf or html,pdf.");
   for (const format of formats)
     if (format !== "html" && format !== "pdf")
       fail(`Unknown build format \`${format}\`, expected html, pdf or html,pdf.`);
@@ -83,6 +86,17 @@ function progress(done: number, total: number): void {
   );
 }
 
+/** Refuse a `--root` that is not an existing folder. */
+async function checkRoot(root: string | undefined): Promise<void> {
+  if (root === undefined) return;
+  if (root === "") fail("Empty --root, expected the manuscript's root folder.");
+  const info = await stat(resolve(root)).catch(() => undefined);
+  if (!info?.isDirectory())
+    fail(
+      `Invalid --root \`${root}\`: ${info ? "not a folder" : "no such folder"}; name an existing folder.`,
+    );
+}
+
 async function runBuild(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -97,6 +111,7 @@ async function runBuild(args: string[]): Promise<number> {
     },
   });
   const formats = parseFormats(values.format);
+  await checkRoot(values.root);
   const { files, unmatched } = await expandInputs(
     positionals.length > 0 ? positionals : ["manuscript"],
   );
@@ -183,6 +198,7 @@ async function runCheck(args: string[]): Promise<number> {
       root: { type: "string" },
     },
   });
+  await checkRoot(values.root);
   const format = (values.format ?? "text") as ReportFormat;
   if (!reportFormats.includes(format))
     fail(`Unknown report format \`${values.format}\`, expected ${reportFormats.join(", ")}.`);

@@ -1,10 +1,13 @@
 /**
  * Facts about an image from its bytes, without decoding pixels: format and pixel size from
- * image-size, plus the two things it does not read — whether a PNG or JPEG file is complete (a
- * truncated file ends without its IEND chunk or EOI marker), and the resolution the file
- * declares (PNG `pHYs`, JPEG JFIF density).
+ * image-size (read from the file's head), plus what it does not check — whether a PNG or JPEG
+ * file is whole (every PNG chunk's CRC and the IEND chunk, the JPEG end-of-image marker), the
+ * pixel-count cap, formats browsers cannot show (TIFF), active SVG content, and the resolution
+ * the file declares (PNG `pHYs`, JPEG JFIF density).
  */
+import { crc32 } from "node:zlib";
 import { imageSize } from "image-size";
+import { maxImagePixels } from "./path-guard.ts";
 
 /** What the header says. */
 export interface ImageHeader {
@@ -14,8 +17,6 @@ export interface ImageHeader {
   /** Declared dots per inch, when the file states one. */
   density?: number;
 }
-
-const pngEnd = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
 function pngDensity(bytes: Buffer): number | undefined {
   // Chunks follow the 8-byte signature: length (4), type (4), data, CRC (4).
@@ -54,27 +55,188 @@ function jpegDensity(bytes: Buffer): number | undefined {
   return undefined;
 }
 
+/** Detected formats a browser shows, with the file extension an output copy gets. */
+export const displayableImageFormats: Readonly<Record<string, readonly string[]>> = {
+  png: ["png"],
+  jpeg: ["jpg", "jpeg"],
+  gif: ["gif"],
+  webp: ["webp"],
+  svg: ["svg"],
+};
+
+/** Why an image cannot be used: `unsupported` formats, or `malformed` (corrupt) bytes. */
+export class ImageProblem extends Error {
+  /** `unsupported`: a format no browser shows or no image; `malformed`: corrupt or too big. */
+  readonly kind: "unsupported" | "malformed";
+  constructor(kind: "unsupported" | "malformed", message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** Bytes of an image read through the guard: its head, its tail and a streaming scan. */
+export interface ImageBytes {
+  size: number;
+  head: Buffer;
+  tail: Buffer;
+  scan(visit: (chunk: Buffer, position: number) => void): Promise<void>;
+}
+
+/** How many bytes of the head `inspectImage` needs for the header of most files. */
+export const imageHeadBytes = 256 * 1024;
+
 /**
- * Read an image's header. Throws an Error whose message says what is wrong when the bytes are
- * not a supported image or the file is truncated.
+ * Walk a PNG's chunks as its bytes stream by: every chunk's CRC must match and the IEND chunk
+ * must come, else the file is corrupt or truncated. Holds a few bytes, never the file.
  */
-export function readImageHeader(bytes: Buffer): ImageHeader {
+function pngChunkChecker() {
+  let state: "signature" | "header" | "data" | "crc" | "done" = "signature";
+  let held = Buffer.alloc(0);
+  let remaining = 8;
+  let type = "";
+  let crc = 0;
+  let chunkStart = 0;
+  let problem: string | undefined;
+  let sawData = false;
+  const take = (chunk: Buffer, from: number, count: number) => {
+    held = Buffer.concat([held, chunk.subarray(from, from + count)]);
+  };
+  return {
+    feed(chunk: Buffer, position: number): void {
+      let index = 0;
+      while (index < chunk.length && state !== "done" && problem === undefined) {
+        const count = Math.min(remaining, chunk.length - index);
+        if (state === "data") {
+          crc = crc32(chunk.subarray(index, index + count), crc);
+        } else {
+          take(chunk, index, count);
+        }
+        index += count;
+        remaining -= count;
+        if (remaining > 0) continue;
+        if (state === "signature" || (state === "crc" && type !== "IEND")) {
+          if (state === "crc" && held.readUInt32BE(0) !== crc >>> 0) {
+            problem = `the PNG file is corrupt (chunk \`${type}\` at byte ${chunkStart} fails its CRC check)`;
+            return;
+          }
+          state = "header";
+          chunkStart = position + index;
+          remaining = 8;
+        } else if (state === "header") {
+          const length = held.readUInt32BE(0);
+          type = held.toString("latin1", 4, 8);
+          if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) {
+            problem = `the PNG file is corrupt (no valid chunk at byte ${chunkStart})`;
+            return;
+          }
+          if (type === "IDAT") sawData = true;
+          crc = crc32(held.subarray(4, 8));
+          state = length === 0 ? "crc" : "data";
+          remaining = length === 0 ? 4 : length;
+        } else if (state === "data") {
+          state = "crc";
+          remaining = 4;
+        } else {
+          // The IEND chunk's CRC: the end of the image.
+          if (held.readUInt32BE(0) !== crc >>> 0) {
+            problem = `the PNG file is corrupt (chunk \`IEND\` at byte ${chunkStart} fails its CRC check)`;
+            return;
+          }
+          state = "done";
+        }
+        held = Buffer.alloc(0);
+      }
+    },
+    result(): string | undefined {
+      if (problem) return problem;
+      if (state !== "done") return "the PNG file is truncated (it ends before its IEND chunk)";
+      if (!sawData) return "the PNG file holds no image data (no IDAT chunk)";
+      return undefined;
+    },
+  };
+}
+
+/** Active content an SVG must not hold: it is copied beside the page and may be opened. */
+const activeSvg = /<script|<foreignObject|\son[a-z]+\s*=|javascript:|<iframe|<object|<embed/i;
+
+/**
+ * Inspect an image from its head, tail and (for PNG and SVG) one streaming pass: the format
+ * (only formats browsers show), pixel size (at most `maxImagePixels`), declared density, and
+ * whether the data is whole (PNG chunk CRCs and IEND, JPEG end-of-image marker). Throws an
+ * `ImageProblem` saying what is wrong.
+ */
+export async function inspectImage(bytes: ImageBytes): Promise<ImageHeader> {
   let size: ReturnType<typeof imageSize>;
+  let head = bytes.head;
   try {
-    size = imageSize(bytes);
+    size = imageSize(head);
   } catch {
-    throw new Error(
-      "not an image file Casepress can read (PNG, JPEG, TIFF, GIF, BMP, WebP or SVG)",
-    );
+    // A JPEG with large metadata before its frame header: read on, within the image cap.
+    if (head.length < bytes.size) {
+      const parts: Buffer[] = [];
+      await bytes.scan((chunk) => parts.push(Buffer.from(chunk)));
+      head = Buffer.concat(parts);
+    }
+    try {
+      size = imageSize(head);
+    } catch {
+      throw new ImageProblem(
+        "malformed",
+        "not an image file Casepress can read (PNG, JPEG, GIF, WebP or SVG)",
+      );
+    }
   }
   const format = size.type === "jpg" ? "jpeg" : (size.type ?? "unknown");
-  if (!size.width || !size.height) throw new Error("no pixel size in the image header");
-  if (format === "png" && !bytes.subarray(-8).equals(pngEnd))
-    throw new Error("the PNG file is truncated (no IEND chunk at its end)");
-  if (format === "jpeg" && !(bytes.at(-2) === 0xff && bytes.at(-1) === 0xd9)) {
-    throw new Error("the JPEG file is truncated (no end-of-image marker)");
+  if (format === "tiff")
+    throw new ImageProblem(
+      "unsupported",
+      "TIFF images cannot be shown by browsers, so the HTML and the PDF would show a broken image; convert it to PNG (lossless), e.g. `magick figure.tif figure.png`",
+    );
+  if (!(format in displayableImageFormats))
+    throw new ImageProblem(
+      "unsupported",
+      `a ${format.toUpperCase()} file, not an image format browsers show; save it as PNG or JPEG`,
+    );
+  if (!size.width || !size.height)
+    throw new ImageProblem("malformed", "no pixel size in the image header");
+  if (size.width * size.height > maxImagePixels)
+    throw new ImageProblem(
+      "malformed",
+      `the image is ${size.width} × ${size.height} pixels, more than the ${maxImagePixels / 1e6} million pixels allowed; scale it down`,
+    );
+  if (format === "png") {
+    const checker = pngChunkChecker();
+    await bytes.scan((chunk, position) => checker.feed(chunk, position));
+    const problem = checker.result();
+    if (problem) throw new ImageProblem("malformed", problem);
+  }
+  if (format === "jpeg" && !(bytes.tail.at(-2) === 0xff && bytes.tail.at(-1) === 0xd9))
+    throw new ImageProblem("malformed", "the JPEG file is truncated (no end-of-image marker)");
+  if (format === "svg") {
+    let text = "";
+    await bytes.scan((chunk) => {
+      text += chunk.toString("latin1");
+    });
+    if (activeSvg.test(text))
+      throw new ImageProblem(
+        "unsupported",
+        "the SVG file holds scripts, event handlers or embedded content; export it again without them, or as PNG",
+      );
   }
   const density =
-    format === "png" ? pngDensity(bytes) : format === "jpeg" ? jpegDensity(bytes) : undefined;
+    format === "png" ? pngDensity(head) : format === "jpeg" ? jpegDensity(head) : undefined;
   return { format, width: size.width, height: size.height, ...(density ? { density } : {}) };
+}
+
+/** `inspectImage` on bytes already in memory. */
+export async function inspectImageBytes(bytes: Buffer): Promise<ImageHeader> {
+  return inspectImage({
+    size: bytes.length,
+    head: bytes.subarray(0, imageHeadBytes),
+    tail: bytes.subarray(-16),
+    async scan(visit) {
+      for (let position = 0; position < bytes.length; position += 64 * 1024)
+        visit(bytes.subarray(position, position + 64 * 1024), position);
+    },
+  });
 }

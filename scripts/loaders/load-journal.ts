@@ -1,14 +1,18 @@
 /**
  * Loader for journal folders (`templates/<journal>/`): the profile, the HTML template and the
  * CSL style. Journals are looked up in the manuscript root's `templates/` first, then in
- * Casepress's own. Loaded journals are cached for the process, so a batch reads each once.
+ * Casepress's own. A local journal is as hostile as a manuscript: every file it names is read
+ * through the path guard inside its folder, and its template is sanitised. Loaded journals are
+ * cached for the process and read again when their files change.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isRuleId, rules } from "../diagnostics/rules.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
 import { type JournalProfile, journalProfileSchema } from "../schemas/journal-profile.ts";
+import { describeFailure, readGuardedSync, resolveReference } from "./path-guard.ts";
+import { sanitizeTemplate, type TemplateRemoval } from "./sanitize-template.ts";
 
 /** Casepress's own folder: the nearest folder above this module holding its package.json. */
 export const casepressDirectory: string = (() => {
@@ -52,9 +56,50 @@ export function journalFolders(manuscriptRoot: string): string[] {
   return local === own ? [own] : [local, own];
 }
 
-const cache = new Map<string, JournalProfile | JournalProblem>();
+/** A loaded journal with the size and modification time of each file it was read from. */
+interface CacheEntry {
+  value: JournalProfile | JournalProblem;
+  stamps: Map<string, string>;
+}
 
-/** Load journal `id` for a manuscript under `manuscriptRoot`. */
+const cache = new Map<string, CacheEntry>();
+
+/** Size and modification time of `path`, or `missing`. */
+function stampOf(path: string): string {
+  try {
+    const info = statSync(path);
+    return `${info.size}:${info.mtimeMs}:${info.ino}`;
+  } catch {
+    return "missing";
+  }
+}
+
+/** Forget every loaded journal (the next load reads the files again). */
+export function invalidateJournalCache(): void {
+  cache.clear();
+}
+
+/** What a local journal's template lost to sanitising, by loaded profile. */
+const templateRemovals = new WeakMap<JournalProfile, JournalNotice[]>();
+
+/** A warning about a journal's files (what sanitising its template removed). */
+export interface JournalNotice {
+  rule: TemplateRemoval["rule"];
+  message: string;
+  file: string;
+  place: { line: number; column: number };
+}
+
+/** The warnings to report for `profile` (empty for Casepress's own journals). */
+export function journalNotices(profile: JournalProfile): readonly JournalNotice[] {
+  return templateRemovals.get(profile) ?? [];
+}
+
+/**
+ * Load journal `id` for a manuscript under `manuscriptRoot`. Loaded journals are cached for the
+ * process and read again when any of their files changed (size, modification time or inode),
+ * so `build --watch` sees an edited template.
+ */
 export function loadJournal(id: string, manuscriptRoot: string): JournalProfile | JournalProblem {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
     return {
@@ -72,17 +117,43 @@ export function loadJournal(id: string, manuscriptRoot: string): JournalProfile 
     };
   }
   const cached = cache.get(directory);
-  if (cached) return cached;
-  const loaded = readJournal(id, directory);
-  cache.set(directory, loaded);
-  return loaded;
+  if (cached && [...cached.stamps].every(([path, stamp]) => stampOf(path) === stamp))
+    return cached.value;
+  const stamps = new Map<string, string>();
+  const value = readJournal(id, directory, stamps);
+  cache.set(directory, { value, stamps });
+  return value;
 }
 
-function readJournal(id: string, directory: string): JournalProfile | JournalProblem {
+/** The fonts' folder: journals name fonts of the installed `@fontsource` packages. */
+export function fontsDirectory(): string {
+  return join(casepressDirectory, "node_modules");
+}
+
+/** File types a journal may list as fonts. */
+const fontExtensions = /\.(woff2?|ttf|otf)$/i;
+
+/** A safe relative path: names of letters, digits, `.`, `_`, `-` and `@`, joined by `/`. */
+const safeRelativePath = /^(?!.*(^|\/)\.\.?(\/|$))[\w@.-]+(\/[\w@.-]+)*$/;
+
+function readJournal(
+  id: string,
+  directory: string,
+  stamps: Map<string, string>,
+): JournalProfile | JournalProblem {
   const profilePath = join(directory, "profile.json");
+  stamps.set(profilePath, stampOf(profilePath));
+  const profileRead = readGuardedSync(profilePath, directory, "journal");
+  if (!profileRead.ok) {
+    return {
+      rule: "journal-profile-invalid",
+      file: profilePath,
+      message: `Cannot read the journal profile: ${describeFailure(profileRead.failure)}.`,
+    };
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(profilePath, "utf8"));
+    raw = JSON.parse(profileRead.bytes.toString("utf8"));
   } catch (error) {
     return {
       rule: "journal-profile-invalid",
@@ -110,19 +181,64 @@ function readJournal(id: string, directory: string): JournalProfile | JournalPro
       message: `Unknown rule \`${unknownRule}\` in the profile's \`severities\`; \`casepress rules\` lists the rule ids.${didYouMean(unknownRule, Object.keys(rules))}`,
     };
   }
-  const read = (name: string) => {
-    const path = join(directory, name);
-    return existsSync(path) ? readFileSync(path, "utf8") : undefined;
-  };
-  const templateHtml = read(profile.template);
-  const cslXml = read(profile.csl);
-  if (templateHtml === undefined || cslXml === undefined) {
-    const missing = templateHtml === undefined ? profile.template : profile.csl;
-    return {
-      rule: "journal-profile-invalid",
-      file: profilePath,
-      message: `The journal profile names \`${missing}\`, which does not exist in \`${directory}\`.`,
-    };
+  const invalid = (message: string): JournalProblem => ({
+    rule: "journal-profile-invalid",
+    file: profilePath,
+    message,
+  });
+  // Every file the profile names stays inside the journal's folder (fonts: inside the installed
+  // font packages), under a plain relative name, which is also its name in the output.
+  for (const name of [profile.template, profile.csl, ...profile.stylesheets]) {
+    const resolved = resolveReference(name, directory, directory);
+    if (!safeRelativePath.test(name) || resolved.kind !== "local")
+      return invalid(
+        `Unexpected file name \`${name}\` in the journal profile, expected a plain relative path inside \`${directory}\` (no \`..\`, no absolute path, no URL).`,
+      );
   }
-  return { ...profile, id, directory, templateHtml, cslXml };
+  for (const font of profile.fonts) {
+    const resolved = resolveReference(font, fontsDirectory(), fontsDirectory());
+    if (!safeRelativePath.test(font) || !fontExtensions.test(font) || resolved.kind !== "local")
+      return invalid(
+        `Unexpected font \`${font}\` in the journal profile, expected a .woff2, .woff, .ttf or .otf file of an installed package such as \`@fontsource/source-serif-4/files/…\`.`,
+      );
+  }
+  const read = (name: string): string | JournalProblem => {
+    const path = join(directory, name);
+    stamps.set(path, stampOf(path));
+    const result = readGuardedSync(path, directory, "journal");
+    if (result.ok) return result.bytes.toString("utf8");
+    if (result.failure.status === "missing")
+      return invalid(
+        `The journal profile names \`${name}\`, which does not exist in \`${directory}\`.`,
+      );
+    return invalid(`Cannot read \`${name}\` of the journal: ${describeFailure(result.failure)}.`);
+  };
+  for (const stylesheet of profile.stylesheets) {
+    const path = join(directory, stylesheet);
+    stamps.set(path, stampOf(path));
+  }
+  const template = read(profile.template);
+  if (typeof template !== "string") return template;
+  const cslXml = read(profile.csl);
+  if (typeof cslXml !== "string") return cslXml;
+  // Casepress's own templates are trusted; a manuscript's local ones are sanitised.
+  const own = directory.startsWith(join(casepressDirectory, "templates") + sep);
+  const sanitized = own ? { html: template, removed: [] } : sanitizeTemplate(template);
+  if ("unsafe" in sanitized && sanitized.unsafe)
+    return invalid(
+      `The journal template \`${profile.template}\` holds scripts or event handlers Casepress cannot remove safely; remove them.`,
+    );
+  const templateHtml = sanitized.html;
+  const loaded: JournalProfile = { ...profile, id, directory, templateHtml, cslXml };
+  const templatePath = join(directory, profile.template);
+  templateRemovals.set(
+    loaded,
+    sanitized.removed.map((removal) => ({
+      rule: removal.rule,
+      message: removal.message,
+      file: templatePath,
+      place: { line: removal.line, column: removal.column },
+    })),
+  );
+  return loaded;
 }

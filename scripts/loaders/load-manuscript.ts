@@ -3,7 +3,6 @@
  * positioned diagnostic, strips a BOM, and finds the manuscript's root folder.
  */
 import { existsSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
@@ -12,9 +11,10 @@ import {
   maxNestingDepth,
   maxParagraphConstructs,
 } from "../parse/nesting-depth.ts";
+import { describeFailure, readGuarded, sizeLimits } from "./path-guard.ts";
 
-/** Largest manuscript accepted, in bytes. */
-export const maxManuscriptBytes = 20 * 1024 * 1024;
+/** Largest manuscript accepted, in bytes (the cap is set in `path-guard.ts`). */
+export const maxManuscriptBytes: number = sizeLimits.manuscript;
 
 /**
  * The manuscript's root: the nearest folder at or above the manuscript's folder holding
@@ -94,44 +94,35 @@ export async function readManuscript(
   const file = new VFile({ path: displayPath(absolutePath, cwd), value: "" });
   file.data.manuscript = { absolutePath, directory: dirname(absolutePath), root };
   const start = { line: 1, column: 1 };
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(absolutePath);
-    if (info.isDirectory()) {
+  // The manuscript is the one file the user names: any regular file within the size cap.
+  const read = await readGuarded(absolutePath, "/", "manuscript");
+  if (!read.ok) {
+    const { failure } = read;
+    if (failure.status === "too-large") {
+      report(
+        file,
+        "manuscript-too-large",
+        `Unexpected manuscript of ${(failure.size / 1048576).toFixed(1)} MB, expected at most ${maxManuscriptBytes / 1048576} MB; split it or move data into CSV tables.`,
+        start,
+      );
+    } else if (failure.status === "unreadable" && failure.detail === "it is a folder") {
       report(
         file,
         "manuscript-unreadable",
         "Unexpected folder, expected a Markdown manuscript file.",
         start,
       );
-      return file;
-    }
-    if (info.size > maxManuscriptBytes) {
+    } else {
       report(
         file,
-        "manuscript-too-large",
-        `Unexpected manuscript of ${(info.size / 1048576).toFixed(1)} MB, expected at most ${maxManuscriptBytes / 1048576} MB; split it or move data into CSV tables.`,
+        "manuscript-unreadable",
+        `Cannot read the manuscript: ${describeFailure(failure)}. Check the path.`,
         start,
       );
-      return file;
     }
-    bytes = await readFile(absolutePath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "the file does not exist"
-        : code === "EACCES"
-          ? "permission denied"
-          : String(code ?? error);
-    report(
-      file,
-      "manuscript-unreadable",
-      `Cannot read the manuscript: ${reason}. Check the path.`,
-      start,
-    );
     return file;
   }
+  const bytes: Uint8Array = read.bytes;
   if (
     bytes.length === 0 ||
     (bytes.length === 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)

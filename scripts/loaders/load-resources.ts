@@ -1,14 +1,20 @@
 /**
- * Loaders for the files a manuscript names. All reading happens here; the transforms get the
- * results as data. A file is read only when it resolves inside the manuscript's root, also
- * after following symbolic links.
+ * Loaders for the files a manuscript names. All reading happens here, through the path guard
+ * (`path-guard.ts`); the transforms get the results as data. A file is read only when it
+ * resolves inside the manuscript's root, also after following symbolic links, is a regular
+ * file, and is within the size cap of its kind.
  */
-import { readFile, realpath } from "node:fs/promises";
-import { isAbsolute, relative } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseBibliography } from "../bibliography/bibliography.ts";
 import { locateCsvCells } from "./csv-cells.ts";
-import { readImageHeader } from "./image-header.ts";
+import { ImageProblem, imageHeadBytes, inspectImage } from "./image-header.ts";
+import {
+  describeFailure,
+  type FileKind,
+  type GuardFailure,
+  readGuarded,
+  readGuardedParts,
+} from "./path-guard.ts";
 import type {
   BibliographyResource,
   CsvResource,
@@ -29,38 +35,37 @@ type Opened =
   | { ok: true; absolutePath: string; bytes: Buffer }
   | { ok: false; failure: ResourceFailure };
 
-async function openInsideRoot(reference: string, location: ManuscriptLocation): Promise<Opened> {
+/** A guard failure as the transforms see it (a too-large file is unreadable, with the sizes). */
+function asResourceFailure(failure: GuardFailure): ResourceFailure {
+  if (failure.status === "outside" || failure.status === "missing") return failure;
+  return {
+    status: "unreadable",
+    absolutePath: failure.absolutePath,
+    detail: describeFailure(failure),
+  };
+}
+
+/** Resolve a reference and read it whole through the path guard. */
+async function openInsideRoot(
+  reference: string,
+  location: ManuscriptLocation,
+  kind: FileKind,
+): Promise<Opened> {
   const resolved = resolveManuscriptPath(reference, location.directory, location.root);
   if (resolved.kind === "remote")
     return { ok: false, failure: { status: "remote", url: resolved.url } };
   if (resolved.kind === "outside")
     return { ok: false, failure: { status: "outside", absolutePath: resolved.absolutePath } };
-  const absolutePath = resolved.absolutePath;
-  try {
-    const [real, realRoot] = await Promise.all([realpath(absolutePath), realpath(location.root)]);
-    const inside = relative(realRoot, real);
-    if (inside.startsWith("..") || isAbsolute(inside))
-      return { ok: false, failure: { status: "outside", absolutePath: real } };
-    return { ok: true, absolutePath, bytes: await readFile(real) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR")
-      return { ok: false, failure: { status: "missing", absolutePath } };
-    const detail =
-      code === "EISDIR"
-        ? "it is a folder"
-        : code === "EACCES"
-          ? "permission denied"
-          : String(code ?? error);
-    return { ok: false, failure: { status: "unreadable", absolutePath, detail } };
-  }
+  const read = await readGuarded(resolved.absolutePath, location.root, kind);
+  if (!read.ok) return { ok: false, failure: asResourceFailure(read.failure) };
+  return { ok: true, absolutePath: resolved.absolutePath, bytes: read.bytes };
 }
 
 async function loadBibliography(
   reference: string,
   location: ManuscriptLocation,
 ): Promise<BibliographyResource> {
-  const opened = await openInsideRoot(reference, location);
+  const opened = await openInsideRoot(reference, location, "bibliography");
   if (!opened.ok) return { reference, ...opened.failure };
   const { entries, problems } = parseBibliography({
     path: opened.absolutePath,
@@ -70,17 +75,28 @@ async function loadBibliography(
 }
 
 async function loadImage(reference: string, location: ManuscriptLocation): Promise<ImageResource> {
-  const opened = await openInsideRoot(reference, location);
-  if (!opened.ok) return opened.failure;
-  try {
-    return { status: "ok", absolutePath: opened.absolutePath, ...readImageHeader(opened.bytes) };
-  } catch (error) {
-    return {
-      status: "malformed",
-      absolutePath: opened.absolutePath,
-      detail: (error as Error).message,
-    };
-  }
+  const resolved = resolveManuscriptPath(reference, location.directory, location.root);
+  if (resolved.kind === "remote") return { status: "remote", url: resolved.url };
+  if (resolved.kind === "outside")
+    return { status: "outside", absolutePath: resolved.absolutePath };
+  const absolutePath = resolved.absolutePath;
+  // Only the head and tail are read, plus one streaming pass for PNG chunk checks.
+  const inspected = await readGuardedParts(
+    absolutePath,
+    location.root,
+    "image",
+    imageHeadBytes,
+    16,
+    async (parts): Promise<ImageResource> => {
+      try {
+        return { status: "ok", absolutePath, ...(await inspectImage(parts)) };
+      } catch (error) {
+        const status = error instanceof ImageProblem ? error.kind : "malformed";
+        return { status, absolutePath, detail: (error as Error).message };
+      }
+    },
+  );
+  return inspected.ok ? inspected.value : asResourceFailure(inspected.failure);
 }
 
 function loadCsvText(absolutePath: string, text: string): CsvResource {
@@ -113,7 +129,7 @@ function loadCsvText(absolutePath: string, text: string): CsvResource {
 }
 
 async function loadCsv(reference: string, location: ManuscriptLocation): Promise<CsvResource> {
-  const opened = await openInsideRoot(reference, location);
+  const opened = await openInsideRoot(reference, location, "csv");
   if (!opened.ok) return opened.failure;
   return loadCsvText(opened.absolutePath, opened.bytes.toString("utf8"));
 }

@@ -3,18 +3,15 @@
  * resolve against the manuscript's root, and the shape in which the loaders hand them to the
  * transforms. Nothing here does I/O.
  */
-import { isAbsolute, relative, resolve } from "node:path";
-import type { Root } from "mdast";
+import type { Definition, Image, Root } from "mdast";
 import { visit } from "unist-util-visit";
 import type { BibliographyEntry, BibliographyProblem } from "../bibliography/bibliography.ts";
 import type { FrontMatter } from "../schemas/front-matter-schema.ts";
 import type { CsvCellStart } from "./csv-cells.ts";
+import { type PathResolution, resolveReference } from "./path-guard.ts";
 
-/** How a path written in the manuscript resolves. */
-export type PathResolution =
-  | { kind: "local"; absolutePath: string }
-  | { kind: "outside"; absolutePath: string }
-  | { kind: "remote"; url: string };
+/** How a path written in the manuscript resolves (see `path-guard.ts`). */
+export type { PathResolution } from "./path-guard.ts";
 
 /** Resolve `reference` (as written, relative to the manuscript's folder) against `root`. */
 export function resolveManuscriptPath(
@@ -22,18 +19,7 @@ export function resolveManuscriptPath(
   directory: string,
   root: string,
 ): PathResolution {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(reference) || reference.startsWith("//"))
-    return { kind: "remote", url: reference };
-  let decoded = reference;
-  try {
-    decoded = decodeURIComponent(reference);
-  } catch {
-    // A stray % is kept literally.
-  }
-  const absolutePath = resolve(directory, decoded.replace(/[?#].*$/, ""));
-  const inside = relative(root, absolutePath);
-  if (inside.startsWith("..") || isAbsolute(inside)) return { kind: "outside", absolutePath };
-  return { kind: "local", absolutePath };
+  return resolveReference(reference, directory, root);
 }
 
 /** Why a named file could not be used. */
@@ -42,7 +28,8 @@ export type ResourceFailure =
   | { status: "remote"; url: string }
   | { status: "missing"; absolutePath: string }
   | {
-      status: "unreadable" | "malformed";
+      /** `unsupported`: an image of a format no browser shows (TIFF) or not an image at all. */
+      status: "unreadable" | "malformed" | "unsupported";
       absolutePath: string;
       detail: string;
       line?: number;
@@ -99,8 +86,38 @@ export interface FileRequests {
   csv: string[];
 }
 
-/** Collect the files the manuscript names from its front matter and tree. */
+/**
+ * Turn every reference-style image (`![alt][label]` with `[label]: url`) whose definition
+ * exists into a plain image with the definition's URL, so it is resolved, checked, loaded and
+ * copied like any other image; nothing reaches the page unchecked through a definition.
+ */
+export function resolveImageReferences(tree: Root): void {
+  const definitions = new Map<string, Definition>();
+  visit(tree, "definition", (node) => {
+    // CommonMark: the first definition of a label wins.
+    if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
+  });
+  if (definitions.size === 0) return;
+  visit(tree, "imageReference", (node, index, parent) => {
+    const definition = definitions.get(node.identifier);
+    if (!definition || !parent || index === undefined) return;
+    const image: Image = {
+      type: "image",
+      url: definition.url,
+      title: definition.title ?? null,
+      alt: node.alt ?? null,
+      ...(node.position ? { position: node.position } : {}),
+    };
+    parent.children.splice(index, 1, image);
+  });
+}
+
+/**
+ * Collect the files the manuscript names from its front matter and tree. Reference-style images
+ * are first made plain images (`resolveImageReferences`), so they are requested too.
+ */
 export function collectFileRequests(tree: Root, frontMatter: FrontMatter): FileRequests {
+  resolveImageReferences(tree);
   const bibliography = frontMatter.bibliography;
   const images = new Set<string>();
   const csv = new Set<string>();

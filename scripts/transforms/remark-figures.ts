@@ -77,6 +77,7 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
         noun: "image",
         missing: "figure-file-missing",
         unreadable: "figure-file-unreadable",
+        unsupported: "figure-format-unsupported",
         advice: `Save it again as ${settings.formats.join(", ")}.`,
       },
       image.url,

@@ -18,6 +18,8 @@ export interface ResourceKind {
   missing: RuleId;
   /** The rule for a file that cannot be read or parsed. */
   unreadable: RuleId;
+  /** The rule for a file of a format that cannot be shown (TIFF); `unreadable` when unset. */
+  unsupported?: RuleId;
   /** Advice after an unreadable file's reason, e.g. the formats to save it as. */
   advice?: string;
 }
@@ -56,6 +58,14 @@ export function reportResourceFailure(
         file,
         "path-remote",
         `Unexpected remote ${noun} \`${reference}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
+        place,
+      );
+      return;
+    case "unsupported":
+      report(
+        file,
+        kind.unsupported ?? kind.unreadable,
+        `Unexpected ${noun} \`${reference}\`: ${failure.detail}.`,
         place,
       );
       return;

@@ -1,10 +1,11 @@
 /** `casepress check`: report formats, exit codes, --strict and --shard, through the real CLI. */
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { expandInputs } from "../../scripts/cli/check.ts";
 import { main } from "../../scripts/cli/main.ts";
 import type { JsonReport } from "../../scripts/diagnostics/format-messages.ts";
 import { repositoryDirectory } from "../helpers.ts";
@@ -293,4 +294,44 @@ describe("the casepress command", () => {
     });
     expect((await casepress(["check", paths.clean])).code).toBe(0);
   }, 30_000);
+});
+
+describe("check <folder> and hostile arguments", () => {
+  it("finds a manuscript in a subfolder whose name holds a newline, and follows no link out", async () => {
+    const root = await mkdtemp(join(tmpdir(), "casepress-check-folder-"));
+    const outside = await mkdtemp(join(tmpdir(), "casepress-check-outside-"));
+    try {
+      await mkdir(join(root, "odd\nname"));
+      await writeFile(join(root, "odd\nname", "case.md"), manuscript());
+      await writeFile(join(outside, "secret.md"), manuscript());
+      await symlink(join(outside, "secret.md"), join(root, "linked.md"));
+      await symlink(outside, join(root, "linked-folder"));
+      const { files } = await expandInputs([root]);
+      expect(files).toEqual([join(root, "odd\nname", "case.md")]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a shard past the safe integers, an empty format and a missing root (exit 2)", async () => {
+    for (const args of [
+      [paths.clean, "--shard", "99999999999999999999/99999999999999999999"],
+      [paths.clean, "--format", ""],
+      [paths.clean, "--root", "/nonexistent-casepress-root"],
+    ]) {
+      const { code, stderr } = await check(...args);
+      expect(code, args.join(" ")).toBe(2);
+      expect(stderr).toMatch(/--shard|format|--root/);
+    }
+    let stderr = "";
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    expect(await main(["build", paths.clean, "--format", ""])).toBe(2);
+    expect(await main(["build", paths.clean, "--root", "/nonexistent-casepress-root"])).toBe(2);
+    expect(stderr).toMatch(/Empty --format[\s\S]*Invalid --root/);
+  });
 });
