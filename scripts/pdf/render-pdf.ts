@@ -231,17 +231,38 @@ const MEASURE_SCRIPT = `(() => {
   return true;
 })()`;
 
-/** Profile folders of browsers this process started and has not closed yet. */
-const liveProfiles = new Set<string>();
+/** Profile folders of browsers this process started and has not closed yet, with their browser. */
+const liveProfiles = new Map<string, Browser | undefined>();
 
-/** Remove what is left of `liveProfiles` when the process ends without closing its browsers. */
+/**
+ * Remove what is left of `liveProfiles` when the process ends without closing its browsers.
+ * The browser's process group is killed first, then the folder is removed twice around a short
+ * wait, since a dying browser's helpers may still write into it.
+ */
 function removeLiveProfiles(): void {
-  for (const directory of liveProfiles) {
+  if (liveProfiles.size === 0) return;
+  for (const browser of liveProfiles.values()) {
+    const pid = browser?.process()?.pid;
+    if (pid === undefined) continue;
     try {
-      rmSync(directory, { recursive: true, force: true });
+      process.kill(-pid, "SIGKILL");
     } catch {
-      // Exiting anyway; nothing else to do.
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
     }
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    for (const directory of liveProfiles.keys()) {
+      try {
+        rmSync(directory, { recursive: true, force: true });
+      } catch {
+        // Exiting anyway; nothing else to do.
+      }
+    }
+    if (pass === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
   }
   liveProfiles.clear();
 }
@@ -286,7 +307,7 @@ async function startBrowser(
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const sandbox = options.sandbox ?? !isRoot;
   const userDataDir = await mkdtemp(join(tmpdir(), "casepress-chromium-"));
-  liveProfiles.add(userDataDir);
+  liveProfiles.set(userDataDir, undefined);
   let browser: Browser | undefined;
   try {
     browser = await puppeteer.launch({
@@ -297,6 +318,7 @@ async function startBrowser(
       timeout: options.launchTimeoutMs ?? 30_000,
       args: [...(sandbox ? [] : ["--no-sandbox"]), ...CHROMIUM_ARGS],
     });
+    liveProfiles.set(userDataDir, browser);
     return { browser, userDataDir, version: await browser.version() };
   } catch (error) {
     await closeBrowser({ browser, userDataDir });
