@@ -15,7 +15,7 @@ import type { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type Place, report } from "../diagnostics/diagnostics.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
-import { readSourceDateEpoch } from "../render/source-date.ts";
+import { sourceDateFor } from "../render/source-date.ts";
 import { BROWSER_HELP, type BrowserLookup, findBrowser } from "./find-browser.ts";
 import type { BlockedRequest, LaunchPdfRendererOptions, PdfRenderer } from "./render-pdf.ts";
 
@@ -136,11 +136,8 @@ export async function createPdfPrinter(options: PdfPrinterOptions = {}): Promise
   const env = options.env ?? process.env;
   return {
     async print(htmlPath, outDir, file) {
-      const epoch = readSourceDateEpoch(env);
-      if (epoch.kind === "invalid") {
-        report(file, "source-date-epoch-invalid", epoch.advice);
-        return undefined;
-      }
+      const epoch = sourceDateFor(file, env);
+      if (epoch.kind === "invalid") return undefined;
       try {
         const result = await renderer.render({
           htmlPath,
