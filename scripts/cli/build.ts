@@ -1,6 +1,6 @@
 /**
  * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
- * with the pdf format, `<out>/<name>.pdf`. A manuscript with errors writes nothing.
+ * with the pdf format, `<out>/<name>.pdf`; with the docx format, `<out>/<name>.docx`. A manuscript with errors writes nothing.
  */
 import { readFile, stat } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
@@ -16,7 +16,7 @@ import { renderPage } from "../render/render-page.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
 
 /** The output formats `build` writes. */
-export type OutputFormat = "html" | "pdf";
+export type OutputFormat = "html" | "pdf" | "docx";
 
 /** Options of `casepress build`. */
 export interface BuildOptions {
@@ -105,6 +105,17 @@ export async function buildManuscript(
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
   const name = basename(absolutePath, extname(absolutePath));
   const outDir = resolve(cwd, options.outDir);
+  const docx = options.formats.includes("docx")
+    ? await (await import("../docx/write-docx.ts")).docxOutput(compiled.tree, file, profile, {
+        outDir,
+        name,
+        generator: `Casepress ${casepressVersion}`,
+      })
+    : undefined;
+  if (docx && !options.formats.includes("html")) {
+    await writeFilesAtomic([docx]);
+    return { file, outputs: [docx.path] };
+  }
   const assets = assetsDirectoryName(name);
   const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
   const html = await renderPage(compiled.tree, file, profile, {
@@ -166,6 +177,7 @@ export async function buildManuscript(
   if (hasErrors(file)) return { file, outputs: [] };
   const htmlPath = join(outDir, `${name}.html`);
   outputs.push({ path: htmlPath, data: html });
+  if (docx) outputs.push(docx);
   await writeFilesAtomic(outputs);
   for (const [target, asset] of updates) copied?.set(target, asset);
   const written = outputs.map((output) => output.path);
