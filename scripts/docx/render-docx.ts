@@ -274,7 +274,22 @@ function legendBlocks(node: Parent, settings: BlockSettings, first: boolean): Pa
   );
 }
 
-function embeddedImages(node: Parent, options: DocxOptions, settings: BlockSettings): Block[] {
+/** Numbers drawings 1, 2, 3 … within one document. */
+class DrawingIds {
+  private last = 0;
+  next(): number {
+    this.last += 1;
+    return this.last;
+  }
+}
+
+function embeddedImages(
+  node: Parent,
+  options: DocxOptions,
+  settings: BlockSettings,
+  drawingIds: DrawingIds,
+  printWidthInches: number,
+): Block[] {
   const blocks: Block[] = [];
   const walk = (list: readonly RootContent[]): void => {
     for (const child of list) {
@@ -283,7 +298,8 @@ function embeddedImages(node: Parent, options: DocxOptions, settings: BlockSetti
         const width = Number(child.data?.hProperties?.width ?? 0);
         const height = Number(child.data?.hProperties?.height ?? 0);
         if (!image || width <= 0 || height <= 0) continue;
-        const shownWidth = 432; // 6 in at 72 px per inch, the text width of a letter page.
+        // Shown at the journal's print width; docx measures in pixels at 96 per inch.
+        const shownWidth = Math.round(printWidthInches * 96);
         blocks.push(
           paragraph(settings, {
             children: [
@@ -294,7 +310,14 @@ function embeddedImages(node: Parent, options: DocxOptions, settings: BlockSetti
                   width: shownWidth,
                   height: Math.round((shownWidth * height) / width),
                 },
-                altText: { name: child.url, description: child.alt ?? "", title: child.alt ?? "" },
+                // A fixed drawing id per document: docx's default is a process-wide counter,
+                // so a second document in the same process would get other ids.
+                altText: {
+                  id: String(drawingIds.next()),
+                  name: child.url,
+                  description: child.alt ?? "",
+                  title: child.alt ?? "",
+                },
               }),
             ],
           }),
@@ -379,11 +402,20 @@ export function createSubmissionDocument(
   const tablesInPlace = form.tables === "in-place";
   const figures = byNumber(collectFloats(body, "figure"), file);
   const tables = byNumber(collectFloats(body, "table"), file);
+  const drawingIds = new DrawingIds();
   const bodyOptions = {
     settings,
     onTable: (node: Parent) => (tablesInPlace ? tableBlocks(node, settings, false) : []),
     onFigure: (node: Parent) =>
-      form["embed-figures"] ? embeddedImages(node, options, settings) : [],
+      form["embed-figures"]
+        ? embeddedImages(
+            node,
+            options,
+            settings,
+            drawingIds,
+            profile.figures["column-width-inches"],
+          )
+        : [],
   };
 
   const parts: Record<PartName, () => Block[]> = {

@@ -224,3 +224,33 @@ describe("checks that stop a package", () => {
       expect(isAcceptableFileName(name), name).toBe(false);
   });
 });
+
+describe("exportFigures", () => {
+  it("writes JPEG when the profile asks, with the dpi at print width, panels as A and B", async () => {
+    const { compileMarkdown } = await import("../helpers.ts");
+    const { exportFigures } = await import("../../scripts/package/export-figures.ts");
+    const png = await sharp({
+      create: { width: 1400, height: 30, channels: 4, background: "#80808080" },
+    })
+      .png()
+      .toBuffer();
+    const markdown = `${frontMatter("journal: preprint", "funding: None.", "conflicts: None declared.")}\n# Case\n\nAs shown (@fig-a).\n\n:::figure{#fig-a}\n![One.](a.png) ![Two.](b.png)\n\nThe legend.\n:::\n`;
+    const compiled = await compileMarkdown(markdown, { files: { "a.png": png, "b.png": png } });
+    temporary.push(compiled.directory);
+    const profile = compiled.profile;
+    if (!profile) throw new Error("no profile");
+    const jpeg = {
+      ...profile,
+      submission: { ...profile.submission, "figure-format": "jpeg" as const },
+    };
+    const figures = await exportFigures(compiled.tree, compiled.file, jpeg);
+    expect(figures.map((figure) => figure.name)).toEqual(["Figure 1A.jpg", "Figure 1B.jpg"]);
+    for (const figure of figures) {
+      const metadata = await sharp(figure.data).metadata();
+      expect(metadata.format).toBe("jpeg");
+      expect(metadata.width).toBe(1400);
+      // Two images share the 6.5 in column: 3.25 in each, so 1400 px is 431 dpi.
+      expect(Math.round(metadata.density ?? 0)).toBe(431);
+    }
+  });
+});
