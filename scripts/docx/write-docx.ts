@@ -37,12 +37,13 @@ export async function docxOutput(
   tree: Root,
   file: VFile,
   profile: JournalProfile,
-  target: { outDir: string; name: string; generator: string },
-): Promise<OutputFile> {
+  target: { outDir: string; name: string; generator: string; time?: Date },
+): Promise<OutputFile & { data: Uint8Array }> {
   const images = profile.submission["embed-figures"] ? await readImages(file) : undefined;
   const data = await renderDocx(tree, file, profile, {
     generator: target.generator,
     ...(images ? { images } : {}),
+    ...(target.time ? { time: target.time } : {}),
   });
   return { path: join(target.outDir, `${target.name}.docx`), data };
 }

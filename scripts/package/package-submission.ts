@@ -16,7 +16,7 @@ import { basename, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { type BuildOptions, buildManuscript, type PdfPrinter } from "../cli/build.ts";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
-import { renderDocx } from "../docx/render-docx.ts";
+import { docxOutput } from "../docx/write-docx.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
 import { compileManuscript } from "../pipeline.ts";
@@ -118,7 +118,12 @@ export async function packageManuscript(
 
   const generator = `Casepress ${casepressVersion}`;
   const time = buildTime();
-  const docx = await renderDocx(compiled.tree, file, profile, { generator, time });
+  const { data: docx } = await docxOutput(compiled.tree, file, profile, {
+    outDir: "",
+    name: "manuscript",
+    generator,
+    time,
+  });
   const figures = await exportFigures(compiled.tree, file, profile);
   for (const figure of figures)
     if (!isAcceptableFileName(figure.name))
