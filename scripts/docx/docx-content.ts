@@ -170,12 +170,6 @@ export function headingLevel(depth: number) {
   return headingLevels[Math.min(Math.max(depth, 1), 6) - 1] ?? HeadingLevel.HEADING_6;
 }
 
-/** What a walk over the body collects besides paragraphs: the floats, in source order. */
-export interface CollectedFloats {
-  figures: Parent[];
-  tables: Parent[];
-}
-
 /** Callbacks that decide where floats go. */
 export interface BodyOptions {
   settings: BlockSettings;

@@ -57,8 +57,11 @@ export interface DocxOptions {
 
 /** Counts printed on the title page. */
 export interface SubmissionCounts {
+  /** Words in the abstract section; undefined when the manuscript has none. */
   abstractWords: number | undefined;
+  /** The body word count the journal's word limit applies to (`word-count.ts`). */
   textWords: number;
+  /** Numbered figures, tables and cited references. */
   figures: number;
   tables: number;
   references: number;

@@ -14,9 +14,11 @@ import { gridColumns } from "../transforms/remark-figures.ts";
 export interface ExportedFigure {
   /** The file name inside `figures/`, such as `Figure 1.tif`. */
   name: string;
+  /** The file's bytes, as written. */
   data: Uint8Array;
   /** The float id it belongs to, such as `fig-ulcer`. */
   figure: string;
+  /** The image's size in pixels (the original's: never resampled). */
   width: number;
   height: number;
   /** The resolution written into the file, in dots per inch, at the print width. */

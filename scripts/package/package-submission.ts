@@ -34,7 +34,9 @@ export type PackageRole = "manuscript" | "figure" | "proof" | "manifest";
 export interface ManifestFile {
   /** The path inside the package folder, with forward slashes. */
   path: string;
+  /** What the file is for. */
   role: PackageRole;
+  /** Its size and SHA-256 (hex), so a submission can be checked against the manifest. */
   bytes: number;
   sha256: string;
   /** For figures: the figure id, pixel size and dpi written. */
@@ -46,15 +48,21 @@ export interface ManifestFile {
 
 /** The package's `manifest.json`. */
 export interface Manifest {
+  /** `Casepress <version>`. */
   generator: string;
+  /** The journal profile's id. */
   journal: string;
+  /** The manuscript's file name. */
   manuscript: string;
+  /** The build time (`SOURCE_DATE_EPOCH` when set), ISO 8601 in UTC. */
   created: string;
+  /** Every file but the manifest itself, in package order. */
   files: ManifestFile[];
 }
 
 /** What one `package` run did. */
 export interface PackageResult {
+  /** The manuscript with every diagnostic of the check and the package. */
   file: VFile;
   /** Paths written: the folder's files and the zip. */
   outputs: string[];

@@ -30,7 +30,9 @@ function zipTime(time: Date): number {
 
 /** One zip entry: a path inside the archive (forward slashes) and its bytes. */
 export interface ZipEntry {
+  /** The entry's path inside the archive, with forward slashes. */
   path: string;
+  /** The entry's bytes. */
   data: Uint8Array;
 }
 
