@@ -14,11 +14,12 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
-import { type BuildOptions, buildManuscript, type PdfPrinter } from "../cli/build.ts";
+import { type BuildOptions, buildManuscript } from "../cli/build.ts";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
 import { docxOutput } from "../docx/write-docx.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
+import type { PdfPrinter } from "../pdf/pdf-printer.ts";
 import { compileManuscript } from "../pipeline.ts";
 import { buildTime, zipDeterministic } from "../publish/deterministic-zip.ts";
 import { writeFilesAtomic } from "../publish/write-atomic.ts";
@@ -109,7 +110,7 @@ export async function packageManuscript(
     file,
     options.journal ? { journal: options.journal } : {},
   );
-  const profile = compiled.profile;
+  const profile = file.data.journal;
   if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
 
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
@@ -146,7 +147,9 @@ export async function packageManuscript(
   // The proof: the typeset HTML and PDF, written to `<out>` as `build` writes them.
   const built = await buildManuscript(path, { ...options, formats: ["html", "pdf"] }, printer);
   const pdfPath = built.outputs.find((output) => output.endsWith(".pdf"));
-  if (hasErrors(built.file) || !pdfPath) return { file, outputs: [], proofMissing: !pdfPath };
+  // The build's own messages say why it printed nothing (no browser, a timeout).
+  if (hasErrors(built.file) || !pdfPath)
+    return { file: built.file, outputs: [], proofMissing: !pdfPath };
   const proof = new Uint8Array(await readFile(pdfPath));
 
   const entries: { path: string; role: PackageRole; data: Uint8Array; extra?: object }[] = [

@@ -4,18 +4,18 @@
  * and the submission package can be reproduced with `SOURCE_DATE_EPOCH`.
  */
 import { unzipSync, type Zippable, zipSync } from "fflate";
+import { readSourceDateEpoch } from "../render/source-date.ts";
 
 /** 1980-01-01T00:00:00Z, the earliest time a zip (DOS) timestamp can hold. */
 const dosEpochMs = Date.UTC(1980, 0, 1);
 
 /**
- * The time outputs are stamped with: `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible
- * builds convention) when set to a whole number, otherwise now.
+ * The time outputs are stamped with: `SOURCE_DATE_EPOCH` when it is valid (read by the one
+ * reader in `source-date.ts`; an invalid value is reported there), otherwise now.
  */
 export function buildTime(environment: NodeJS.ProcessEnv = process.env): Date {
-  const epoch = environment.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && /^\d+$/.test(epoch.trim())) return new Date(Number(epoch) * 1000);
-  return new Date();
+  const epoch = readSourceDateEpoch(environment);
+  return epoch.kind === "valid" ? new Date(epoch.seconds * 1000) : new Date();
 }
 
 /**

@@ -118,7 +118,7 @@ describe("figures embedded in the DOCX", () => {
     const compiled = await compileFile(join(project, "manuscript", "case-report.md"), {
       root: project,
     });
-    const profile = compiled.profile;
+    const profile = compiled.file.data.journal;
     if (!profile) throw new Error("no profile");
     const embedding = { ...profile, submission: { ...profile.submission, "embed-figures": true } };
     const images = new Map<string, { data: Uint8Array; type: "png" }>();

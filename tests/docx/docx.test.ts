@@ -125,8 +125,8 @@ function documentOf(bytes: Uint8Array): string {
 
 beforeAll(async () => {
   compiled = await compileFile(join(repositoryDirectory, "manuscript", "case-report.md"));
-  if (!compiled.profile) throw new Error("the sample did not compile");
-  profile = compiled.profile;
+  if (!compiled.file.data.journal) throw new Error("the sample did not compile");
+  profile = compiled.file.data.journal;
   docx = await renderSample();
   parts = new Map(
     unzipEntries(docx).map((entry) => [entry.path, new TextDecoder().decode(entry.data)]),

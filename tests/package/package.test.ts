@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PdfPrinter } from "../../scripts/cli/build.ts";
 import {
   isAcceptableFileName,
   type Manifest,
@@ -16,6 +15,7 @@ import {
   packageManuscript,
 } from "../../scripts/package/package-submission.ts";
 import { findBrowser } from "../../scripts/pdf/find-browser.ts";
+import type { PdfPrinter } from "../../scripts/pdf/pdf-printer.ts";
 import { unzipEntries } from "../../scripts/publish/deterministic-zip.ts";
 import { frontMatter, messageLines, repositoryDirectory } from "../helpers.ts";
 
@@ -237,7 +237,7 @@ describe("exportFigures", () => {
     const markdown = `${frontMatter("journal: preprint", "funding: None.", "conflicts: None declared.")}\n# Case\n\nAs shown (@fig-a).\n\n:::figure{#fig-a}\n![One.](a.png) ![Two.](b.png)\n\nThe legend.\n:::\n`;
     const compiled = await compileMarkdown(markdown, { files: { "a.png": png, "b.png": png } });
     temporary.push(compiled.directory);
-    const profile = compiled.profile;
+    const profile = compiled.file.data.journal;
     if (!profile) throw new Error("no profile");
     const jpeg = {
       ...profile,
