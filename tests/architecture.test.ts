@@ -101,6 +101,8 @@ describe("the architecture of scripts/", () => {
     const importers = (pattern: RegExp) =>
       [...sources].filter(([, text]) => pattern.test(text)).map(([path]) => path);
     expect(importers(/from\s+"@citation-js\//)).toEqual(["scripts/bibliography/citation-js.ts"]);
-    expect(importers(/^import (?!type)[^;]*from\s+"puppeteer(-core)?"/m)).toEqual(["scripts/pdf/render-pdf.ts"]);
+    expect(importers(/^import (?!type)[^;]*from\s+"puppeteer(-core)?"/m)).toEqual([
+      "scripts/pdf/render-pdf.ts",
+    ]);
   });
 });

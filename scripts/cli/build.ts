@@ -1,6 +1,6 @@
 /**
  * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
- * with the pdf format, `<out>/<name>.pdf`. A manuscript with errors writes nothing.
+ * with the pdf format, `<out>/<name>.pdf`; with the docx format, `<out>/<name>.docx`. A manuscript with errors writes nothing.
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
@@ -11,13 +11,13 @@ import { readManuscript } from "../loaders/load-manuscript.ts";
 import { describeFailure, type FileKind, outputPath, readGuarded } from "../loaders/path-guard.ts";
 import type { PdfPrinter } from "../pdf/pdf-printer.ts";
 import { compileManuscript } from "../pipeline.ts";
-import { OutputStage } from "../publish/write-atomic.ts";
+import { OutputStage, writeFilesAtomic } from "../publish/write-atomic.ts";
 import { preprintBanner } from "../render/preprint-banner.ts";
 import { renderPage } from "../render/render-page.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
 
 /** The output formats `build` writes. */
-export type OutputFormat = "html" | "pdf";
+export type OutputFormat = "html" | "pdf" | "docx";
 
 /** Options of `casepress build`. */
 export interface BuildOptions {
@@ -85,6 +85,17 @@ export async function buildManuscript(
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
   const name = basename(absolutePath, extname(absolutePath));
   const outDir = resolve(cwd, options.outDir);
+  const docx = options.formats.includes("docx")
+    ? await (await import("../docx/write-docx.ts")).docxOutput(compiled.tree, file, profile, {
+        outDir,
+        name,
+        generator: `Casepress ${casepressVersion}`,
+      })
+    : undefined;
+  if (docx && !options.formats.includes("html")) {
+    await writeFilesAtomic([docx]);
+    return { file, outputs: [docx.path] };
+  }
   const assets = assetsDirectoryName(name);
   const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
   const html = await renderPage(compiled.tree, file, profile, {
@@ -179,6 +190,11 @@ export async function buildManuscript(
         names.push(`${name}.pdf`);
         written.push(outputPath(outDir, `${name}.pdf`));
       }
+    }
+    if (docx) {
+      await stage.write(basename(docx.path), docx.data);
+      names.push(basename(docx.path));
+      written.push(docx.path);
     }
     await stage.commit(names);
     for (const [target, asset] of updates) copied?.set(target, asset);
