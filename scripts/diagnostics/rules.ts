@@ -305,6 +305,11 @@ export const rules = {
     "pdf",
     "While printing, a request outside the output folder was blocked.",
   ),
+  "jats-issn-missing": rule(
+    "warning",
+    "jats",
+    "The JATS output has no ISSN, which the Journal Publishing DTD requires (`publication.issn` or the profile's `journal-meta.issn`).",
+  ),
 } as const satisfies Record<string, RuleDefinition>;
 
 /** A rule id Casepress can report. */
