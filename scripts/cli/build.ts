@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
+import { renderJats } from "../jats/render-jats.ts";
 import { casepressDirectory, casepressVersion } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
 import type { PdfPrinterResult } from "../pdf/pdf-printer.ts";
@@ -16,7 +17,7 @@ import { renderPage } from "../render/render-page.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
 
 /** The output formats `build` writes. */
-export type OutputFormat = "html" | "pdf";
+export type OutputFormat = "html" | "pdf" | "jats";
 
 /** Options of `casepress build`. */
 export interface BuildOptions {
@@ -87,6 +88,12 @@ export function assetsDirectoryName(name: string): string {
   return `${name}_files`;
 }
 
+/** The build date: `SOURCE_DATE_EPOCH` when set, so the output is reproducible; else now. */
+function buildDate(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
 /** Build one manuscript. */
 export async function buildManuscript(
   path: string,
@@ -107,6 +114,11 @@ export async function buildManuscript(
   const outDir = resolve(cwd, options.outDir);
   const assets = assetsDirectoryName(name);
   const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
+  // JATS XML for deposit: the figures it names are the ones copied into the assets folder.
+  const jats = options.formats.includes("jats")
+    ? renderJats(compiled.tree, file, profile, { date: buildDate() })
+    : undefined;
+  const writesHtml = options.formats.includes("html") || options.formats.includes("pdf");
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
@@ -116,11 +128,11 @@ export async function buildManuscript(
   });
 
   const sources = [
-    ...profile.stylesheets.map((stylesheet) => ({
+    ...(writesHtml ? profile.stylesheets : []).map((stylesheet) => ({
       from: join(profile.directory, stylesheet),
       to: stylesheet,
     })),
-    ...profile.fonts.map((font) => ({
+    ...(writesHtml ? profile.fonts : []).map((font) => ({
       from: join(casepressDirectory, "node_modules", font),
       to: `fonts/${basename(font)}`,
     })),
@@ -165,7 +177,8 @@ export async function buildManuscript(
   }
   if (hasErrors(file)) return { file, outputs: [] };
   const htmlPath = join(outDir, `${name}.html`);
-  outputs.push({ path: htmlPath, data: html });
+  if (writesHtml) outputs.push({ path: htmlPath, data: html });
+  if (jats !== undefined) outputs.push({ path: join(outDir, `${name}.xml`), data: jats });
   await writeFilesAtomic(outputs);
   for (const [target, asset] of updates) copied?.set(target, asset);
   const written = outputs.map((output) => output.path);

@@ -33,7 +33,7 @@ Usage:
 
 Build options:
   -o, --out <dir>            output folder (default: dist)
-  -f, --format <list>        html, pdf or html,pdf (default: html,pdf)
+  -f, --format <list>        html, pdf, jats (JATS XML), comma-separated (default: html,pdf)
   -j, --journal <id>         journal folder under templates/ (default: front matter, then jaad-case-reports)
       --root <dir>           the manuscript's root; files it names must lie inside
       --version-label <text> preprint version label (default: git describe)
@@ -64,8 +64,8 @@ function parseFormats(value: string | undefined): OutputFormat[] {
     .map((format) => format.trim())
     .filter(Boolean);
   for (const format of formats)
-    if (format !== "html" && format !== "pdf")
-      fail(`Unknown build format \`${format}\`, expected html, pdf or html,pdf.`);
+    if (format !== "html" && format !== "pdf" && format !== "jats")
+      fail(`Unknown build format \`${format}\`, expected html, pdf or jats, comma-separated.`);
   if (!formats.includes("html") && formats.includes("pdf")) formats.unshift("html");
   return formats as OutputFormat[];
 }

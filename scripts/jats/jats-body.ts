@@ -125,9 +125,36 @@ class BodyWriter {
     return el("sup", {}, parts.length > 0 ? parts : ["?"]);
   }
 
-  /** Convert block content; sections after the first keep their order. */
+  /**
+   * Convert block content. A heading (a `##` inside a `#` section) opens a nested `sec` that
+   * runs to the next heading of the same or a higher level.
+   */
   blocks(nodes: readonly Nodes[]): Element[] {
-    return nodes.flatMap((node) => this.block(node));
+    const out: Element[] = [];
+    for (let index = 0; index < nodes.length; index++) {
+      const node = nodes[index];
+      if (!node) continue;
+      if (node.type !== "heading") {
+        out.push(...this.block(node));
+        continue;
+      }
+      let end = index + 1;
+      while (end < nodes.length) {
+        const next = nodes[end];
+        if (next?.type === "heading" && next.depth <= node.depth) break;
+        end++;
+      }
+      out.push(
+        el(
+          "sec",
+          {},
+          el("title", {}, this.inline(node.children)),
+          orderSectionContent(this.blocks(nodes.slice(index + 1, end))),
+        ),
+      );
+      index = end - 1;
+    }
+    return out;
   }
 
   private block(node: Nodes): Element[] {
@@ -139,8 +166,6 @@ class BodyWriter {
         return [];
       case "section":
         return [this.section(node)];
-      case "heading":
-        return [el("p", {}, el("bold", {}, this.inline(node.children)))];
       case "paragraph":
         return [el("p", {}, this.inline(node.children))];
       case "blockquote":

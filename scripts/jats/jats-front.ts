@@ -160,7 +160,8 @@ function pages(frontMatter: FrontMatter): XmlChild[] {
   const value = frontMatter.publication?.pages;
   if (!value) return [];
   const range = pageRange(value);
-  if (!range) return [el("elocation-id", {}, value)];
+  // An electronic locator ("e12") is not a page number.
+  if (!range || /^e\d/i.test(value.trim())) return [el("elocation-id", {}, value)];
   return [el("fpage", {}, range.fpage), range.lpage ? el("lpage", {}, range.lpage) : undefined];
 }
 

@@ -10,14 +10,26 @@ import { x } from "xastscript";
 /** A child accepted by `el`: a node, text, or nothing (skipped). */
 export type XmlChild = ElementContent | string | false | null | undefined;
 
-/** Characters XML 1.0 does not allow (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding these characters is the point.
-const invalidXmlCharacters =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Whether a code point is an XML 1.0 `Char` (no C0 controls but tab, LF, CR; no lone surrogates; no U+FFFE/F). */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    code >= 0x10000
+  );
+}
 
 /** Text with the characters XML 1.0 cannot represent removed. */
 export function xmlText(value: string): string {
-  return value.replace(invalidXmlCharacters, "");
+  let clean = true;
+  for (const char of value) if (!isXmlChar(char.codePointAt(0) ?? 0)) clean = false;
+  if (clean) return value;
+  let result = "";
+  for (const char of value) if (isXmlChar(char.codePointAt(0) ?? 0)) result += char;
+  return result;
 }
 
 /** An XML name-safe id: `prefix` plus `value` when that is an NCName, else `prefix` plus `fallback`. */
@@ -135,5 +147,8 @@ export function serializeJats(article: Element): string {
       breakLines(article),
     ],
   };
-  return `${toXml(root, { closeEmptyElements: true, tightClose: true })}\n`;
+  // XML forbids "]]>" in content, and xast-util-to-xml leaves ">" as is; the writer emits no
+  // CDATA sections or comments, so every "]]>" is text or an attribute, where "&#x3E;" is equal.
+  const xml = toXml(root, { closeEmptyElements: true, tightClose: true });
+  return `${xml.replaceAll("]]>", "]]&#x3E;")}\n`;
 }
