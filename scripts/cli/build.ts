@@ -122,6 +122,7 @@ export async function buildManuscript(
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
+    ...(options.formats.includes("pdf") ? { pdfUrl: `${name}.pdf` } : {}),
     ...(profile.templateHtml.includes("{{banner}}")
       ? { banner: preprintBanner(absolutePath, options.versionLabel) }
       : {}),

@@ -18,6 +18,7 @@ import {
   renderTitleBlock,
 } from "./render-front-matter.ts";
 import { sanitizeSchema } from "./sanitize-schema.ts";
+import { renderScholarlyMetadata } from "./scholarly-metadata.ts";
 
 /** What the page needs beyond the manuscript. */
 export interface PageOptions {
@@ -27,6 +28,8 @@ export interface PageOptions {
   generator: string;
   /** Preprint banner text, when the template shows one. */
   banner?: string;
+  /** The PDF's URL relative to the page, when a PDF is built (`citation_pdf_url`). */
+  pdfUrl?: string;
 }
 
 const toHast = unified()
@@ -106,7 +109,10 @@ export async function renderPage(
   return fillTemplate(profile.templateHtml, {
     lang: escapeHtml(frontMatter.lang ?? profile.lang),
     title: escapeHtml(frontMatter.title),
-    meta: serialise(renderMeta(frontMatter, options.generator)),
+    meta: serialise([
+      ...renderMeta(frontMatter, options.generator),
+      ...renderScholarlyMetadata(file, profile, options.pdfUrl ? { pdfUrl: options.pdfUrl } : {}),
+    ]),
     assets: escapeHtml(options.assetsDirectory),
     "running-head": cssString(frontMatter["short-title"] ?? frontMatter.title),
     "journal-name": escapeHtml(profile.name),
