@@ -250,6 +250,29 @@ describe("JATS of other input", () => {
   });
 });
 
+describe("the CLI", () => {
+  it("accepts `--format jats` and names jats in the error for an unknown format", async () => {
+    const out = await mkdtemp(join(tmpdir(), "casepress-jats-cli-"));
+    temporary.push(out);
+    const cli = join(repositoryDirectory, "scripts", "casepress.mjs");
+    const env = { ...process.env, CASEPRESS_FROM_SOURCE: "1" };
+    const ok = spawnSync(
+      process.execPath,
+      [cli, "build", "manuscript/case-report.md", "--format", "jats", "--out", out],
+      { cwd: repositoryDirectory, env, encoding: "utf8" },
+    );
+    expect(ok.status).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(["case-report.xml", "case-report_files"]);
+    const bad = spawnSync(
+      process.execPath,
+      [cli, "build", "manuscript/case-report.md", "--format", "docx", "--out", out],
+      { cwd: repositoryDirectory, env, encoding: "utf8" },
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("expected html, pdf or jats");
+  }, 60_000);
+});
+
 describe("JATS helpers", () => {
   it("splits page ranges the way journals abbreviate them", () => {
     expect(pageRange("164-7")).toEqual({ fpage: "164", lpage: "167" });
