@@ -53,7 +53,16 @@ function textOf(node: Nodes): string {
 
 /** A stateful converter; one per document. */
 class BodyWriter {
+  /** Ids given out so far: XML ids must be unique, so a repeated one is left off. */
+  private readonly usedIds = new Set<string>();
+
   constructor(private readonly context: BodyContext) {}
+
+  private uniqueId(id: string): string | undefined {
+    if (this.usedIds.has(id)) return undefined;
+    this.usedIds.add(id);
+    return id;
+  }
 
   /** Convert phrasing content. */
   inline(nodes: readonly Nodes[]): XmlChild[] {
@@ -213,7 +222,7 @@ class BodyWriter {
     const content = this.blocks(heading ? rest : node.children);
     return el(
       "sec",
-      { id: typeof id === "string" ? xmlId("", id, "sec") : undefined },
+      { id: typeof id === "string" ? this.uniqueId(xmlId("", id, "sec")) : undefined },
       el("title", {}, heading ? this.inline(heading.children) : []),
       ...orderSectionContent(content),
     );
@@ -256,7 +265,7 @@ class BodyWriter {
     }
     return el(
       "fig",
-      { id: xmlId("", id, "fig") },
+      { id: this.uniqueId(xmlId("", id, "fig")) },
       el("label", {}, this.context.floats.get(id)?.label),
       this.caption(captions),
       images,
@@ -278,10 +287,13 @@ class BodyWriter {
       }
     };
     collect(node, false);
-    const footBlocks = this.blocks(foot);
+    // A table foot holds paragraphs only; anything else keeps its text as a paragraph.
+    const footBlocks = this.blocks(foot).map((block) =>
+      block.name === "p" ? block : el("p", {}, xastText(block)),
+    );
     return el(
       "table-wrap",
-      { id: xmlId("", id, "table") },
+      { id: this.uniqueId(xmlId("", id, "table")) },
       el("label", {}, this.context.floats.get(id)?.label),
       this.caption(captions),
       this.table(
@@ -295,8 +307,10 @@ class BodyWriter {
   /** An XHTML table; with one argument, the first row is the header (a plain GFM table). */
   private table(head: TableCell[][], body?: TableCell[][]): Element {
     const [first, ...others] = head;
-    const headRows = body ? head : first ? [first] : [];
-    const bodyRows = body ?? others;
+    let headRows = body ? head : first ? [first] : [];
+    let bodyRows = body ?? others;
+    // The DTD needs at least one body row: a table of header rows only keeps them in tbody.
+    if (bodyRows.length === 0) [headRows, bodyRows] = [[], headRows];
     const row = (cells: TableCell[], header: boolean) =>
       el(
         "tr",
@@ -326,10 +340,11 @@ class BodyWriter {
             headRows.map((cells) => row(cells, true)),
           )
         : undefined,
+      // The DTD needs a row; a table with none (its data could not be read) gets an empty cell.
       el(
         "tbody",
         {},
-        bodyRows.map((cells) => row(cells, false)),
+        bodyRows.length > 0 ? bodyRows.map((cells) => row(cells, false)) : el("tr", {}, el("td")),
       ),
     );
   }
@@ -383,9 +398,45 @@ function orderSectionContent(content: Element[]): Element[] {
   return ordered;
 }
 
+/** The text of a xast element. */
+function xastText(element: Element): string {
+  return element.children
+    .map((child) =>
+      child.type === "text" ? child.value : child.type === "element" ? xastText(child) : "",
+    )
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Every `id` in a subtree. */
+function collectIds(element: Element, ids: Set<string>): Set<string> {
+  if (element.attributes.id) ids.add(element.attributes.id);
+  for (const child of element.children) if (child.type === "element") collectIds(child, ids);
+  return ids;
+}
+
+/** Replace figure and table xrefs whose target was not written (a broken float) by their text. */
+function dropDanglingXrefs(element: Element, ids: ReadonlySet<string>): void {
+  element.children = element.children.flatMap((child) => {
+    if (child.type !== "element") return [child];
+    const type = child.attributes["ref-type"];
+    if (
+      child.name === "xref" &&
+      (type === "fig" || type === "table") &&
+      !ids.has(child.attributes.rid ?? "")
+    )
+      return child.children;
+    dropDanglingXrefs(child, ids);
+    return [child];
+  });
+}
+
 /** The `<body>` of the article from the compiled tree. */
 export function jatsBody(tree: Root, context: BodyContext): Element {
   const writer = new BodyWriter(context);
   const content = writer.blocks(tree.children as RootContent[]);
-  return el("body", {}, orderSectionContent(content));
+  const body = el("body", {}, orderSectionContent(content));
+  dropDanglingXrefs(body, collectIds(body, new Set()));
+  return body;
 }

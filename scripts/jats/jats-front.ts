@@ -53,7 +53,7 @@ function journalMeta(profile: JournalProfile, frontMatter: FrontMatter): Element
   );
 }
 
-function contributors(frontMatter: FrontMatter, letters: Map<string, string>): Element {
+function contributors(frontMatter: FrontMatter, letters: Map<string, string>): Element | undefined {
   const contribs = frontMatter.authors.map((author) => {
     const parts = splitName(author.name);
     const degrees = degreesOf(author);
@@ -94,7 +94,7 @@ function contributors(frontMatter: FrontMatter, letters: Map<string, string>): E
       frontMatter.affiliations?.[id] ?? "",
     ),
   );
-  return el("contrib-group", {}, contribs, affiliations);
+  return contribs.length > 0 ? el("contrib-group", {}, contribs, affiliations) : undefined;
 }
 
 function endWithPeriod(value: string): string {
