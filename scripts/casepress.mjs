@@ -11,11 +11,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script, constants as vmConstants } from "node:vm";
 
-// A closed pipe (`casepress rules | head`) ends the run quietly instead of with a stack trace.
+// A closed pipe (`casepress rules | head`) ends the run quietly instead of with a stack trace;
+// any other failure to write (a full disk, `> /dev/full`) is one clean line and exit code 2.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error) => {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
+    if (stream === process.stdout) {
+      try {
+        process.stderr.write(
+          `casepress: cannot write to standard output: ${error.message}\nCheck that the disk or pipe it goes to has room.\n`,
+        );
+      } catch {
+        // Standard error is gone too; the exit code still tells.
+      }
+    }
+    process.exit(2);
   });
 }
 

@@ -2,9 +2,10 @@
  * The whole Casepress pipeline, top to bottom, in one file:
  *
  *   read manuscript (loader) → parse (remark-parse + gfm + frontmatter + directive)
- *   → early transforms: directives back to text, front matter, citation syntax
+ *   → early transforms: directives back to text, raw HTML, front matter, citation syntax
  *   → load the journal and the files the manuscript names (loaders: all I/O happens here)
- *   → transforms: figures → tables → float numbering → cross-references → citations
+ *   → transforms, one processor per journal profile, each plugin given its options from the
+ *     profile: figures → tables → float numbering → cross-references → citations
  *                 → abbreviations → journal rules → sections
  *   → severities from the journal profile (the diagnostics gate)
  *   → render (remark-rehype → sanitize → template → rehype-stringify), in `render-page.ts`.
@@ -35,24 +36,54 @@ import { remarkValidateFrontMatter } from "./transforms/remark-validate-front-ma
 /** The journal used when neither the front matter nor `--journal` names one. */
 export const defaultJournal = "jaad-case-reports";
 
-/** Transforms that need nothing but the manuscript itself. */
+/** Transforms that need nothing but the manuscript itself, in order. */
 const earlyTransforms = unified()
-  .use([remarkDirectiveText, remarkRawHtml, remarkValidateFrontMatter, remarkCitationSyntax])
+  .use(remarkDirectiveText)
+  .use(remarkRawHtml)
+  .use(remarkValidateFrontMatter)
+  .use(remarkCitationSyntax)
   .freeze();
 
-/** Transforms that need the journal profile and the loaded files, in order. */
-const transforms = unified()
-  .use([
-    remarkFigures,
-    remarkTables,
-    remarkNumberFloats,
-    remarkCrossReferences,
-    remarkCitations,
-    remarkAbbreviations,
-    remarkJournalRules,
-    remarkSections,
-  ])
-  .freeze();
+/** Ids the page uses outside the body (reference list, abbreviations box): no section takes them. */
+const pageIds = ["references", "abbreviations-title"];
+
+/** The transforms that need the journal profile and the loaded files, in order. */
+function journalTransforms(journal: JournalProfile) {
+  return unified()
+    .use(remarkFigures, journal.figures)
+    .use(remarkTables)
+    .use(remarkNumberFloats, {
+      labels: { figure: journal.labels.figure, table: journal.labels.table },
+      numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
+    })
+    .use(remarkCrossReferences)
+    .use(remarkCitations)
+    .use(remarkAbbreviations, {
+      allow: journal.abbreviations.allow,
+      minUses: journal.abbreviations["min-uses"],
+    })
+    .use(remarkJournalRules, {
+      journalName: journal.name,
+      requiredSections: journal["required-sections"],
+      requiredStatements: journal["required-statements"],
+      requireCorrespondingAuthor: journal["require-corresponding-author"],
+      limits: journal.limits,
+    })
+    .use(remarkSections, { reservedIds: pageIds })
+    .freeze();
+}
+
+/** One frozen processor per loaded journal profile (a reloaded profile is a new object). */
+const processors = new WeakMap<JournalProfile, ReturnType<typeof journalTransforms>>();
+
+function transformsFor(journal: JournalProfile): ReturnType<typeof journalTransforms> {
+  let processor = processors.get(journal);
+  if (!processor) {
+    processor = journalTransforms(journal);
+    processors.set(journal, processor);
+  }
+  return processor;
+}
 
 /** Options for `compileManuscript`. */
 export interface CompileOptions {
@@ -60,12 +91,13 @@ export interface CompileOptions {
   journal?: string;
 }
 
-/** A manuscript after every transform: its tree, its diagnostics (on `file`) and its journal. */
+/**
+ * A manuscript after every transform: its tree and its file, which carries the diagnostics and,
+ * once loaded, the journal profile (`file.data.journal`) and the files it names.
+ */
 export interface CompiledManuscript {
   file: VFile;
   tree: Root;
-  /** The journal profile; missing when it could not be loaded (an error is reported). */
-  profile?: JournalProfile;
 }
 
 /**
@@ -121,7 +153,7 @@ export async function compileManuscript(
   }
   file.data.journal = journal;
   file.data.resources = await loadResources(collectFileRequests(tree, frontMatter), location);
-  await transforms.run(tree, file);
+  await transformsFor(journal).run(tree, file);
   applySeverities(file, journal.severities);
-  return { file, tree, profile: journal };
+  return { file, tree };
 }

@@ -1,5 +1,5 @@
-import { readdirSync } from "node:fs";
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
+import { readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -89,10 +89,10 @@ export function messagesOf(file: VFile, ruleId: string) {
 
 /** Render a compiled manuscript's HTML page (as `build` would, without writing files). */
 export async function renderHtml(compiled: CompiledManuscript): Promise<string> {
-  if (!compiled.profile || !compiled.file.data.resources)
-    throw new Error("the manuscript did not compile");
+  const journal = compiled.file.data.journal;
+  if (!journal || !compiled.file.data.resources) throw new Error("the manuscript did not compile");
   rewriteAssetUrls(compiled.tree, compiled.file.data.resources, assetsDirectoryName("input"));
-  return renderPage(compiled.tree, compiled.file, compiled.profile, {
+  return renderPage(compiled.tree, compiled.file, journal, {
     assetsDirectory: assetsDirectoryName("input"),
     generator: `Casepress ${casepressVersion}`,
   });
@@ -105,14 +105,16 @@ export function readText(path: string): Promise<string> {
 
 /**
  * Compile a fixture folder's `input.md` (the folder is its root) and render its page; `html`
- * is empty when the manuscript did not compile.
+ * is empty when the manuscript did not compile. Older runner: new tests use
+ * `runFixtureFolder` from `fixture-runner.ts`.
  */
 export async function compileFixture(
   directory: string,
   options: Omit<CompileTestOptions, "root"> = {},
 ): Promise<CompiledManuscript & { html: string }> {
   const compiled = await compileFile(join(directory, "input.md"), { ...options, root: directory });
-  const html = compiled.profile && compiled.file.data.resources ? await renderHtml(compiled) : "";
+  const html =
+    compiled.file.data.journal && compiled.file.data.resources ? await renderHtml(compiled) : "";
   return { ...compiled, html };
 }
 
@@ -135,6 +137,8 @@ export interface FixtureRun {
 /**
  * Run a fixture folder: compile `input.md`, keep the messages whose rule `keep` accepts, and
  * compare with `expected-messages.txt` and the fragments (one a line) of `expected.html`.
+ * Older runner, kept until its last users switch to `fixture-runner.ts`, where `expected.html`
+ * is the whole rendered body.
  */
 export async function runFixture(
   directory: string,
@@ -196,7 +200,8 @@ export function isFloatRule(ruleId: string): boolean {
 
 /**
  * One test per fixture folder under `folder`: its messages of the rules `keep` accepts equal
- * `expected-messages.txt`, and its HTML contains every fragment of `expected.html`.
+ * `expected-messages.txt`, and its HTML contains every fragment of `expected.html`. Older
+ * runner: new tests use `testFixtures` from `fixture-runner.ts`.
  */
 export function testFixtureFolders(folder: string, keep: (ruleId: string) => boolean): void {
   const cases = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory());

@@ -156,8 +156,8 @@ async function compileText(text: string): Promise<string[]> {
   await writeFile(path, text);
   const file = await readManuscript(path, { cwd: project });
   const compiled = await compileManuscript(file);
-  if (compiled.profile && file.data.resources) {
-    const html = await renderPage(compiled.tree, file, compiled.profile, {
+  if (file.data.journal && file.data.resources) {
+    const html = await renderPage(compiled.tree, file, file.data.journal, {
       assetsDirectory: "case-report_files",
       generator: "Casepress fuzz",
     });

@@ -9,11 +9,12 @@ import { hasErrors, report } from "../diagnostics/diagnostics.ts";
 import { renderJats } from "../jats/render-jats.ts";
 import { casepressDirectory, casepressVersion } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
-import type { PdfPrinterResult } from "../pdf/pdf-printer.ts";
+import type { PdfPrinter } from "../pdf/pdf-printer.ts";
 import { compileManuscript } from "../pipeline.ts";
 import { type OutputFile, writeFilesAtomic } from "../publish/write-atomic.ts";
 import { preprintBanner } from "../render/preprint-banner.ts";
 import { renderPage } from "../render/render-page.ts";
+import { readSourceDateEpoch } from "../render/source-date.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
 
 /** The output formats `build` writes. */
@@ -31,7 +32,7 @@ export interface BuildOptions {
   root?: string;
   /** Working directory for relative paths. */
   cwd?: string;
-  /** The preprint version label (`--version-label`); default `git describe`. */
+  /** The preprint version label (`--version-label`); default: `CASEPRESS_VERSION_LABEL`, `GITHUB_SHA`. */
   versionLabel?: string;
   /**
    * Assets this process already copied (a warm preview): a source whose size and modification
@@ -47,35 +48,6 @@ export interface CopiedAsset {
   mtimeMs: number;
 }
 
-/** Prints the PDF of a written HTML file; one per process, see `render-pdf.ts`. */
-export interface PdfPrinter {
-  print(htmlPath: string, outDir: string, file: VFile): Promise<Uint8Array | undefined>;
-}
-
-/** A PDF printer whose browser starts now, in the background; the first `print` waits for it. */
-export interface BackgroundPrinter extends PdfPrinter {
-  /** The launched printer, or why none could be made; rejects when the launch failed. */
-  readonly started: Promise<PdfPrinterResult>;
-}
-
-/**
- * Start loading the PDF side (puppeteer, pdf-lib) and launching the browser, so it boots on the
- * other core while manuscripts compile. The caller closes `started`'s printer when done.
- */
-export function startBackgroundPrinter(): BackgroundPrinter {
-  const started = import("../pdf/pdf-printer.ts").then(({ createPdfPrinter }) =>
-    createPdfPrinter(),
-  );
-  started.catch(() => undefined); // Awaited by the caller; this only marks a failure as handled.
-  return {
-    started,
-    async print(htmlPath, outDir, file) {
-      const created = await started;
-      return "help" in created ? undefined : created.print(htmlPath, outDir, file);
-    },
-  };
-}
-
 /** What one build did. */
 export interface BuildResult {
   file: VFile;
@@ -88,10 +60,10 @@ export function assetsDirectoryName(name: string): string {
   return `${name}_files`;
 }
 
-/** The build date: `SOURCE_DATE_EPOCH` when set, so the output is reproducible; else now. */
+/** The build date: a valid `SOURCE_DATE_EPOCH`, so the output is reproducible; else now. */
 function buildDate(): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  const epoch = readSourceDateEpoch();
+  return epoch.kind === "valid" ? new Date(epoch.seconds * 1000) : new Date();
 }
 
 /** Build one manuscript. */
@@ -106,7 +78,7 @@ export async function buildManuscript(
     file,
     options.journal ? { journal: options.journal } : {},
   );
-  const profile = compiled.profile;
+  const profile = file.data.journal;
   if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
 
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
@@ -124,7 +96,7 @@ export async function buildManuscript(
     generator: `Casepress ${casepressVersion}`,
     ...(options.formats.includes("pdf") ? { pdfUrl: `${name}.pdf` } : {}),
     ...(profile.templateHtml.includes("{{banner}}")
-      ? { banner: preprintBanner(absolutePath, options.versionLabel) }
+      ? { banner: preprintBanner(file, absolutePath, options.versionLabel) }
       : {}),
   });
 

@@ -15,12 +15,12 @@ import {
 import { rules } from "../diagnostics/rules.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
 import { displayPath } from "../loaders/load-manuscript.ts";
+import { startBackgroundPrinter } from "../pdf/pdf-printer.ts";
 import {
   type BuildOptions,
   type BuildResult,
   buildManuscript,
   type OutputFormat,
-  startBackgroundPrinter,
 } from "./build.ts";
 import { checkManuscripts, expandInputs, parseShard, selectShard } from "./check.ts";
 
@@ -36,7 +36,7 @@ Build options:
   -f, --format <list>        html, pdf, jats (JATS XML), comma-separated (default: html,pdf)
   -j, --journal <id>         journal folder under templates/ (default: front matter, then jaad-case-reports)
       --root <dir>           the manuscript's root; files it names must lie inside
-      --version-label <text> preprint version label (default: git describe)
+      --version-label <text> preprint version label (default: $CASEPRESS_VERSION_LABEL, $GITHUB_SHA)
   -w, --watch                rebuild one manuscript whenever it or a file it names changes
 
 Check options:
@@ -114,7 +114,6 @@ async function runBuild(args: string[]): Promise<number> {
     if (only === undefined || others.length > 0) fail("--watch takes exactly one manuscript.");
     return runWatch(only, buildOptions);
   }
-  let environmentError = false;
   // The browser boots while the manuscripts compile; its result is read once the builds are done.
   const printer = formats.includes("pdf") ? startBackgroundPrinter() : undefined;
   // With PDFs, the next manuscript compiles while earlier ones print (the renderer keeps two
@@ -132,18 +131,25 @@ async function runBuild(args: string[]): Promise<number> {
   const settled = await Promise.allSettled(Array.from({ length: printer ? 3 : 1 }, worker));
   const created = await printer?.started.catch((error: unknown) => ({ error }));
   if (created && "close" in created) await created.close();
-  for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
+  const finished = results.filter((result) => result !== undefined);
+  // Diagnostics of the manuscripts that finished are shown even when another one failed.
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) writeDiagnostics(finished.map((result) => result.file));
+  if (failed?.status === "rejected") throw failed.reason;
   if (created && "error" in created) throw created.error;
-  if (created && "help" in created) {
-    process.stderr.write(`casepress: cannot write PDF: ${created.help}\n`);
-    environmentError = true;
-  }
   writeDiagnostics(results.map((result) => result.file));
   for (const result of results)
     for (const output of result.outputs)
       if (!output.includes("_files/")) process.stdout.write(`wrote ${displayPath(output)}\n`);
+  // A failure of the machine (no browser, a bad SOURCE_DATE_EPOCH) is exit 2, as usage errors.
+  const environmentFailed = results.some((result) =>
+    result.file.messages.some(
+      (message) => message.fatal === true && message.source === "casepress-environment",
+    ),
+  );
+  if (environmentFailed) return 2;
   if (results.some((result) => hasErrors(result.file))) return 1;
-  return environmentError ? 2 : 0;
+  return 0;
 }
 
 /** Rebuild on every change until Ctrl-C; resolves to 0 when stopped. */

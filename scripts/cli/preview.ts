@@ -7,13 +7,8 @@
  * stylesheet, font or figure is not copied again.
  */
 import type { VFile } from "vfile";
-import type { PdfPrinterResult } from "../pdf/pdf-printer.ts";
-import {
-  type BuildOptions,
-  buildManuscript,
-  type CopiedAsset,
-  startBackgroundPrinter,
-} from "./build.ts";
+import { type PdfPrinterResult, startBackgroundPrinter } from "../pdf/pdf-printer.ts";
+import { type BuildOptions, buildManuscript, type CopiedAsset } from "./build.ts";
 
 /** Options of a preview session: those of `build`, for one manuscript. */
 export type PreviewOptions = BuildOptions;

@@ -138,6 +138,11 @@ export const rules = {
     "citations",
     "An entry lacks a field the style needs (authors, title, journal, year).",
   ),
+  "bibliography-expansion-limit": rule(
+    "error",
+    "citations",
+    "A BibTeX `@string` macro, `crossref` or entry expands past its size cap; it is left out.",
+  ),
   "bibliography-entry-uncited": rule(
     "warning",
     "citations",
@@ -209,6 +214,11 @@ export const rules = {
   ),
   "table-csv-missing": rule("error", "tables", "The CSV file named by `src` does not exist."),
   "table-csv-malformed": rule("error", "tables", "The CSV file named by `src` cannot be parsed."),
+  "table-csv-too-large": rule(
+    "error",
+    "tables",
+    "A CSV table has more rows or cell text than Casepress accepts, or a cell nests too deep.",
+  ),
   "table-source-conflict": rule(
     "error",
     "tables",
@@ -304,6 +314,27 @@ export const rules = {
     "warning",
     "pdf",
     "While printing, a request outside the output folder was blocked.",
+  ),
+  // The machine Casepress runs on (exit code 2).
+  "source-date-epoch-invalid": rule(
+    "error",
+    "environment",
+    "SOURCE_DATE_EPOCH is not whole seconds between 1970 and 9999-12-31.",
+  ),
+  "pdf-browser-unavailable": rule(
+    "error",
+    "environment",
+    "No Chrome or Chromium could be found or started to print the PDF.",
+  ),
+  "pdf-timeout": rule(
+    "error",
+    "environment",
+    "Loading or printing the PDF took longer than the time limit.",
+  ),
+  "pdf-render-failed": rule(
+    "error",
+    "environment",
+    "The browser failed while printing the PDF (crashed or closed).",
   ),
   "jats-issn-missing": rule(
     "warning",

@@ -1,6 +1,6 @@
 /**
  * The XML side of the JATS writer: building xast nodes and serialising them. Every string that
- * reaches the XML passes through `xmlText` (which drops characters XML 1.0 cannot hold) and is
+ * reaches the XML passes through `xmlCharacters` (which drops characters XML 1.0 cannot hold) and is
  * escaped by xast-util-to-xml, the one XML escaper.
  */
 import type { Element, ElementContent, Root } from "xast";
@@ -23,7 +23,7 @@ function isXmlChar(code: number): boolean {
 }
 
 /** Text with the characters XML 1.0 cannot represent removed. */
-export function xmlText(value: string): string {
+export function xmlCharacters(value: string): string {
   let clean = true;
   for (const char of value) if (!isXmlChar(char.codePointAt(0) ?? 0)) clean = false;
   if (clean) return value;
@@ -49,12 +49,12 @@ export function el(
 ): Element {
   const attrs: Record<string, string> = {};
   for (const [key, value] of Object.entries(attributes))
-    if (value !== undefined) attrs[key] = xmlText(String(value));
+    if (value !== undefined) attrs[key] = xmlCharacters(String(value));
   const nodes: ElementContent[] = [];
   for (const child of children.flat()) {
     if (child === undefined || child === null || child === false) continue;
     if (typeof child === "string") {
-      const value = xmlText(child);
+      const value = xmlCharacters(child);
       if (value) nodes.push({ type: "text", value });
     } else nodes.push(child);
   }

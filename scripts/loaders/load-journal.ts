@@ -3,7 +3,7 @@
  * CSL style. Journals are looked up in the manuscript root's `templates/` first, then in
  * Casepress's own. Loaded journals are cached for the process, so a batch reads each once.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isRuleId, rules } from "../diagnostics/rules.ts";
@@ -50,19 +50,6 @@ export function journalFolders(manuscriptRoot: string): string[] {
   const own = join(casepressDirectory, "templates");
   const local = join(manuscriptRoot, "templates");
   return local === own ? [own] : [local, own];
-}
-
-/** The ids of every journal available to a manuscript under `manuscriptRoot`. */
-export function availableJournals(manuscriptRoot: string): string[] {
-  const ids = new Set<string>();
-  for (const folder of journalFolders(manuscriptRoot)) {
-    if (!existsSync(folder)) continue;
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.isDirectory() && existsSync(join(folder, entry.name, "profile.json")))
-        ids.add(entry.name);
-    }
-  }
-  return [...ids].sort();
 }
 
 const cache = new Map<string, JournalProfile | JournalProblem>();

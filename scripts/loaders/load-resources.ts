@@ -7,6 +7,7 @@ import { readFile, realpath } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseBibliography } from "../bibliography/bibliography.ts";
+import { locateCsvCells } from "./csv-cells.ts";
 import { readImageHeader } from "./image-header.ts";
 import type {
   BibliographyResource,
@@ -90,9 +91,11 @@ function loadCsvText(absolutePath: string, text: string): CsvResource {
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      raw: true,
     }) as unknown as {
       record: string[];
       info: { lines: number };
+      raw: string;
     }[];
     // csv-parse reports the line where each record ends; for single-line records that is its line.
     return {
@@ -100,6 +103,7 @@ function loadCsvText(absolutePath: string, text: string): CsvResource {
       absolutePath,
       rows: parsed.map((row) => row.record),
       rowLines: parsed.map((row) => row.info.lines),
+      cells: locateCsvCells(parsed.map((row) => row.raw)),
     };
   } catch (error) {
     const line = (error as { lines?: number }).lines;

@@ -8,6 +8,7 @@ import type { Root } from "mdast";
 import { visit } from "unist-util-visit";
 import type { BibliographyEntry, BibliographyProblem } from "../bibliography/bibliography.ts";
 import type { FrontMatter } from "../schemas/front-matter-schema.ts";
+import type { CsvCellStart } from "./csv-cells.ts";
 
 /** How a path written in the manuscript resolves. */
 export type PathResolution =
@@ -60,9 +61,15 @@ export type ImageResource =
     }
   | ResourceFailure;
 
-/** A CSV table's rows (header first) with the source line of each row. */
+/** A CSV table's rows (header first) with the source line of each row and where each cell starts. */
 export type CsvResource =
-  | { status: "ok"; absolutePath: string; rows: string[][]; rowLines: number[] }
+  | {
+      status: "ok";
+      absolutePath: string;
+      rows: string[][];
+      rowLines: number[];
+      cells: CsvCellStart[][];
+    }
   | ResourceFailure;
 
 /** A bibliography file's entries and its parse problems. */

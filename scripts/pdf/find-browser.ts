@@ -4,13 +4,14 @@
  * Order: `PUPPETEER_EXECUTABLE_PATH`, then the usual system locations, then
  * puppeteer's download cache. Nothing here launches a browser or imports
  * puppeteer (only `render-pdf.ts` does); it only looks at the file system.
- * `setup-browser.mjs` repeats the same search in plain JavaScript, and a test
- * keeps the two lists in step.
+ * The locations live in `browser-paths.json`, which `setup-browser.mjs` (plain
+ * JavaScript, run before `npm ci`) reads too: one list for both.
  */
 
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import browserPaths from "./browser-paths.json" with { type: "json" };
 
 /** A browser was found. */
 export interface BrowserFound {
@@ -31,25 +32,13 @@ export interface BrowserMissing {
 export type BrowserLookup = BrowserFound | BrowserMissing;
 
 /** System locations tried in order (Debian/Ubuntu packages, Google's packages, macOS). */
-export const SYSTEM_BROWSER_PATHS: readonly string[] = [
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome-stable",
-  "/usr/bin/google-chrome",
-  "/opt/google/chrome/chrome",
-  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-];
+export const SYSTEM_BROWSER_PATHS: readonly string[] = browserPaths.system;
 
 /**
  * Executables inside one version folder of puppeteer's cache
  * (`<cache>/chrome/<platform>-<build>/…`), per platform.
  */
-const CACHE_EXECUTABLES: readonly string[] = [
-  "chrome-linux64/chrome",
-  "chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
-  "chrome-mac-x64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
-  "chrome-win64/chrome.exe",
-];
+export const CACHE_EXECUTABLES: readonly string[] = browserPaths.puppeteerCache;
 
 /** How to get a browser; the tail of every "not found" message. */
 export const BROWSER_HELP = [

@@ -17,7 +17,7 @@ import {
 } from "pdf-lib";
 import type { ElementContent, Root } from "xast";
 import { toXml } from "xast-util-to-xml";
-import { el, xmlText } from "../jats/jats-xml.ts";
+import { el, xmlCharacters } from "../jats/jats-xml.ts";
 
 /** What the XMP packet records. */
 export interface XmpFields {
@@ -160,7 +160,7 @@ export function addFigureAlt(doc: PDFDocument): number {
     if (!(object instanceof PDFDict) || object.get(S) !== FIGURE) continue;
     if (object.get(PDFName.Type) !== PDFName.of("StructElem") || textOf(object.get(ALT))) continue;
     const text = innerAlts(object, new Set()).join(" ").trim() || "Figure";
-    object.set(ALT, PDFHexString.fromText(xmlText(text)));
+    object.set(ALT, PDFHexString.fromText(xmlCharacters(text)));
     count++;
   }
   return count;

@@ -25,6 +25,7 @@ import {
   PDFRef,
   PDFString,
 } from "pdf-lib";
+import { pdfTextString } from "../render/escape.ts";
 import { addFigureAlt, addLinkContents, setXmpMetadata } from "./pdf-accessibility.ts";
 
 /** Metadata written into the PDF's information dictionary. */
@@ -158,6 +159,15 @@ export function normalizeStructureIds(doc: PDFDocument): number {
   return renamed.size;
 }
 
+/** The trailer's `/Info` dictionary, made when the PDF has none. */
+function infoDictionary(doc: PDFDocument): PDFDict {
+  const existing = doc.context.lookup(doc.context.trailerInfo.Info);
+  if (existing instanceof PDFDict) return existing;
+  const created = doc.context.obj({});
+  doc.context.trailerInfo.Info = doc.context.register(created);
+  return created;
+}
+
 /** Set the trailer `/ID` to two copies of `hex` (32 hex digits). */
 function setTrailerId(doc: PDFDocument, hex: string): void {
   doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(hex), PDFHexString.of(hex)]);
@@ -177,24 +187,31 @@ export async function applyPdfMetadata(
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
 
-  doc.setTitle(metadata.title, { showInWindowTitleBar: true });
-  doc.setAuthor(metadata.authors.join("; "));
-  if (metadata.subject !== undefined) doc.setSubject(metadata.subject);
+  // Every string goes through the one PDF string escaper (a hex string: nothing in it can end
+  // the string). pdf-lib's setLanguage would write a literal string without escaping `)`.
+  const info = infoDictionary(doc);
+  const setText = (dict: PDFDict, key: string, value: string): void =>
+    dict.set(PDFName.of(key), PDFHexString.of(pdfTextString(value).slice(1, -1)));
+  setText(info, "Title", metadata.title);
+  doc.catalog.getOrCreateViewerPreferences().setDisplayDocTitle(true);
+  setText(info, "Author", metadata.authors.join("; "));
+  if (metadata.subject !== undefined) setText(info, "Subject", metadata.subject);
   if (metadata.keywords !== undefined && metadata.keywords.length > 0) {
-    // pdf-lib joins the array with spaces; a single entry keeps multi-word key words intact.
-    doc.setKeywords([metadata.keywords.join("; ")]);
+    // One entry keeps multi-word key words intact.
+    setText(info, "Keywords", metadata.keywords.join("; "));
   }
-  doc.setCreator(metadata.creator);
-  doc.setProducer(metadata.producer ?? `${metadata.creator} (Chromium; pdf-lib)`);
-  if (metadata.language !== undefined) doc.setLanguage(metadata.language);
+  setText(info, "Creator", metadata.creator);
+  setText(info, "Producer", metadata.producer ?? `${metadata.creator} (Chromium; pdf-lib)`);
+  if (metadata.language !== undefined) setText(doc.catalog, "Lang", metadata.language);
 
   const date =
     metadata.sourceDateEpoch === undefined
       ? new Date()
       : new Date(Math.trunc(metadata.sourceDateEpoch) * 1000);
-  if (Number.isNaN(date.getTime())) {
+  // A PDF date has a four-digit year: 10000 would be written as "1000…" by readers.
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() > 9999 || date.getTime() < 0) {
     throw new RangeError(
-      `sourceDateEpoch ${String(metadata.sourceDateEpoch)} is not a valid number of seconds since 1970-01-01.`,
+      `sourceDateEpoch ${String(metadata.sourceDateEpoch)} is not a valid number of seconds from 1970-01-01 to 9999-12-31.`,
     );
   }
   doc.setCreationDate(date);

@@ -15,7 +15,7 @@
  * with them.
  */
 
-import { realpathSync } from "node:fs";
+import { realpathSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -119,14 +119,35 @@ export class BrowserNotFoundError extends Error {
   override name = "BrowserNotFoundError";
 }
 
-/** The flags every launch uses (see the project brief: quiet, no GPU, no background traffic). */
-const BASE_ARGS: readonly string[] = [
+/**
+ * The flags every launch uses: quiet, no GPU, and no network at all. The browser resolves no
+ * host name (every name maps to "not found"), and anything that tries to connect anyway is sent
+ * to a proxy on the loopback discard port, where nothing listens (`<-loopback>` sends loopback
+ * there too). Background services that would phone home (component updater, sync, domain
+ * reliability, crash reports, safe browsing, field trials) are off. The page itself loads only
+ * `file:` and `data:` URLs (see {@link requestVerdict}); these flags cover the browser's own
+ * traffic, which request interception does not see. A test proves it with strace.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
   "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--host-resolver-rules=MAP * ~NOTFOUND",
+  "--proxy-server=http://127.0.0.1:9",
+  "--proxy-bypass-list=<-loopback>",
   "--disable-background-networking",
   "--disable-component-update",
-  "--no-first-run",
   "--disable-sync",
-  "--disable-dev-shm-usage",
+  "--disable-domain-reliability",
+  "--disable-breakpad",
+  "--disable-client-side-phishing-detection",
+  "--disable-default-apps",
+  "--disable-extensions",
+  "--disable-field-trial-config",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--no-pings",
+  "--metrics-recording-only",
+  "--safebrowsing-disable-auto-update",
 ];
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -210,6 +231,239 @@ const MEASURE_SCRIPT = `(() => {
   return true;
 })()`;
 
+/** Profile folders of browsers this process started and has not closed yet. */
+const liveProfiles = new Set<string>();
+
+/** Remove what is left of `liveProfiles` when the process ends without closing its browsers. */
+function removeLiveProfiles(): void {
+  for (const directory of liveProfiles) {
+    try {
+      rmSync(directory, { recursive: true, force: true });
+    } catch {
+      // Exiting anyway; nothing else to do.
+    }
+  }
+  liveProfiles.clear();
+}
+process.on("exit", removeLiveProfiles);
+
+/** A launched browser and its temporary profile folder. */
+interface LaunchedBrowser {
+  browser: Browser;
+  userDataDir: string;
+  version: string;
+}
+
+/** The executable to start: the option, else {@link findBrowser}'s answer. */
+function resolveExecutable(options: LaunchPdfRendererOptions): string {
+  if (options.executablePath !== undefined) return options.executablePath;
+  const found = findBrowser();
+  if (found.path === null) throw new BrowserNotFoundError(found.help);
+  return found.path;
+}
+
+/** The browser could not be started (a wrong executable, a missing library, a timeout). */
+export class BrowserLaunchError extends Error {
+  override name = "BrowserLaunchError";
+  /** The executable that failed. */
+  readonly executablePath: string;
+
+  constructor(executablePath: string, options: { cause: unknown }) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`Could not start the browser at ${executablePath}: ${reason.split("\n")[0]}`, options);
+    this.executablePath = executablePath;
+  }
+}
+
+/**
+ * Start the browser with a fresh profile folder. The folder is removed when the launch fails,
+ * and otherwise by {@link closeBrowser} (or at process exit, if nobody closes it).
+ */
+async function startBrowser(
+  executablePath: string,
+  options: LaunchPdfRendererOptions,
+): Promise<LaunchedBrowser> {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const sandbox = options.sandbox ?? !isRoot;
+  const userDataDir = await mkdtemp(join(tmpdir(), "casepress-chromium-"));
+  liveProfiles.add(userDataDir);
+  let browser: Browser | undefined;
+  try {
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      pipe: true,
+      userDataDir,
+      timeout: options.launchTimeoutMs ?? 30_000,
+      args: [...(sandbox ? [] : ["--no-sandbox"]), ...CHROMIUM_ARGS],
+    });
+    return { browser, userDataDir, version: await browser.version() };
+  } catch (error) {
+    await closeBrowser({ browser, userDataDir });
+    throw new BrowserLaunchError(executablePath, { cause: error });
+  }
+}
+
+/** Close the browser (if it started) and delete its profile folder, whatever happens. */
+async function closeBrowser(launched: {
+  browser: Browser | undefined;
+  userDataDir: string;
+}): Promise<void> {
+  try {
+    await launched.browser?.close();
+  } catch {
+    // A crashed browser cannot be closed; its process is gone or killed by puppeteer.
+  } finally {
+    await rm(launched.userDataDir, { recursive: true, force: true });
+    liveProfiles.delete(launched.userDataDir);
+  }
+}
+
+/** Open a page for printing: no JavaScript, print media, every request decided by the job. */
+async function openPage(browser: Browser): Promise<PageSlot> {
+  const page = await browser.newPage();
+  const slot: PageSlot = { page, job: null };
+  await page.setJavaScriptEnabled(false);
+  await page.emulateMediaType("print");
+  await page.setRequestInterception(true);
+  page.on("request", (request: HTTPRequest) => {
+    const job = slot.job;
+    const url = request.url();
+    const reason =
+      job === null ? "no document is being printed" : requestVerdict(url, job.allowedDir);
+    if (reason === null) {
+      void request.continue().catch(() => undefined);
+      return;
+    }
+    if (job !== null && !job.seen.has(url)) {
+      job.seen.add(url);
+      job.blocked.push({ url, reason });
+    }
+    void request.abort("blockedbyclient").catch(() => undefined);
+  });
+  return slot;
+}
+
+/** Up to `concurrency` pages, handed to one job at a time. */
+interface PagePool {
+  /** A free page; waits when all are busy. */
+  acquire(): Promise<PageSlot>;
+  /** Give back a page that finished its job cleanly. */
+  release(slot: PageSlot): void;
+  /** Drop a page that may be mid-navigation and hand its place to a fresh one. */
+  replace(slot: PageSlot): Promise<void>;
+  /** Stop opening pages. */
+  shutDown(): void;
+}
+
+/** A pool of pages in `browser`. */
+function createPagePool(browser: Browser, concurrency: number): PagePool {
+  const idle: PageSlot[] = [];
+  const waiting: ((slot: PageSlot) => void)[] = [];
+  let created = 0;
+  let closed = false;
+  return {
+    async acquire() {
+      const free = idle.pop();
+      if (free !== undefined) return free;
+      if (created < concurrency) {
+        created++;
+        try {
+          return await openPage(browser);
+        } catch (error) {
+          created--;
+          throw error;
+        }
+      }
+      return new Promise((resolveSlot) => waiting.push(resolveSlot));
+    },
+    release(slot) {
+      slot.job = null;
+      const next = waiting.shift();
+      if (next !== undefined) next(slot);
+      else idle.push(slot);
+    },
+    async replace(slot) {
+      await slot.page.close().catch(() => undefined);
+      created--;
+      const next = waiting.shift();
+      if (next === undefined || closed) return;
+      created++;
+      try {
+        next(await openPage(browser));
+      } catch {
+        created--;
+      }
+    },
+    shutDown() {
+      closed = true;
+    },
+  };
+}
+
+/** A stopwatch: each `lap()` returns the ms since the previous one. */
+function stopwatch(): () => number {
+  let mark = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = now - mark;
+    mark = now;
+    return elapsed;
+  };
+}
+
+/** Load, measure and print one document in `slot`'s page, then apply the metadata. */
+async function printInPage(
+  slot: PageSlot,
+  job: PdfJob,
+  paths: { htmlPath: string; allowedDir: string },
+  browserVersion: string,
+  timings: PdfTimings,
+): Promise<PdfResult> {
+  const timeoutMs = job.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const left = (): number => Math.max(1, deadline - Date.now());
+  const lap = stopwatch();
+  const state = {
+    allowedDir: paths.allowedDir,
+    blocked: [] as BlockedRequest[],
+    seen: new Set<string>(),
+  };
+  slot.job = state;
+  const { page } = slot;
+  let phase = "loading the page";
+  try {
+    page.setDefaultTimeout(timeoutMs);
+    await page.goto(pathToFileURL(paths.htmlPath).href, { waitUntil: "load", timeout: left() });
+    phase = "waiting for fonts";
+    await withTimeout(page.evaluate("document.fonts.ready.then(() => true)"), left());
+    timings.loadMs = lap();
+    phase = "measuring the layout";
+    await withTimeout(page.evaluate(MEASURE_SCRIPT), left());
+    timings.measureMs = lap();
+    phase = "printing";
+    const raw = await page.pdf({
+      preferCSSPageSize: true,
+      printBackground: true,
+      tagged: true,
+      outline: true,
+      timeout: left(),
+    });
+    timings.printMs = lap();
+    const pdf = await applyPdfMetadata(raw, {
+      ...job.metadata,
+      producer: job.metadata.producer ?? `${job.metadata.creator} (${browserVersion}; pdf-lib)`,
+    });
+    timings.postprocessMs = lap();
+    return { pdf, blockedRequests: state.blocked, timings };
+  } catch (error) {
+    if (error instanceof TimeoutError || error instanceof LocalTimeout) {
+      throw new PdfTimeoutError(job.htmlPath, timeoutMs, phase, { cause: error });
+    }
+    throw error;
+  }
+}
+
 /**
  * Start a browser and return a renderer that reuses it.
  *
@@ -222,104 +476,12 @@ const MEASURE_SCRIPT = `(() => {
 export async function launchPdfRenderer(
   options: LaunchPdfRendererOptions = {},
 ): Promise<PdfRenderer> {
-  let executablePath = options.executablePath;
-  if (executablePath === undefined) {
-    const found = findBrowser();
-    if (found.path === null) throw new BrowserNotFoundError(found.help);
-    executablePath = found.path;
-  }
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const sandbox = options.sandbox ?? !isRoot;
-
-  const userDataDir = await mkdtemp(join(tmpdir(), "casepress-chromium-"));
-  let browser: Browser;
-  try {
-    browser = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      pipe: true,
-      userDataDir,
-      timeout: options.launchTimeoutMs ?? 30_000,
-      args: [...(sandbox ? [] : ["--no-sandbox"]), ...BASE_ARGS],
-    });
-  } catch (error) {
-    await rm(userDataDir, { recursive: true, force: true });
-    throw new Error(
-      `Could not start the browser at ${executablePath}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
-
-  const browserVersion = await browser.version();
-  const idle: PageSlot[] = [];
-  const waiting: ((slot: PageSlot) => void)[] = [];
-  let created = 0;
+  const launched = await startBrowser(resolveExecutable(options), options);
+  const pool = createPagePool(launched.browser, Math.max(1, Math.floor(options.concurrency ?? 2)));
   let closed = false;
-
-  const newSlot = async (): Promise<PageSlot> => {
-    const page = await browser.newPage();
-    const slot: PageSlot = { page, job: null };
-    await page.setJavaScriptEnabled(false);
-    await page.emulateMediaType("print");
-    await page.setRequestInterception(true);
-    page.on("request", (request: HTTPRequest) => {
-      const job = slot.job;
-      const url = request.url();
-      const reason =
-        job === null ? "no document is being printed" : requestVerdict(url, job.allowedDir);
-      if (reason === null) {
-        void request.continue().catch(() => undefined);
-        return;
-      }
-      if (job !== null && !job.seen.has(url)) {
-        job.seen.add(url);
-        job.blocked.push({ url, reason });
-      }
-      void request.abort("blockedbyclient").catch(() => undefined);
-    });
-    return slot;
-  };
-
-  const acquire = async (): Promise<PageSlot> => {
-    const free = idle.pop();
-    if (free !== undefined) return free;
-    if (created < concurrency) {
-      created++;
-      try {
-        return await newSlot();
-      } catch (error) {
-        created--;
-        throw error;
-      }
-    }
-    return new Promise((resolveSlot) => waiting.push(resolveSlot));
-  };
-
-  const release = (slot: PageSlot): void => {
-    slot.job = null;
-    const next = waiting.shift();
-    if (next !== undefined) next(slot);
-    else idle.push(slot);
-  };
-
-  /** Drop a page that may be mid-navigation and hand its place to a fresh one. */
-  const replace = async (slot: PageSlot): Promise<void> => {
-    await slot.page.close().catch(() => undefined);
-    created--;
-    const next = waiting.shift();
-    if (next === undefined || closed) return;
-    created++;
-    try {
-      next(await newSlot());
-    } catch {
-      created--;
-    }
-  };
 
   const render = async (job: PdfJob): Promise<PdfResult> => {
     if (closed) throw new Error("The PDF renderer is closed.");
-    const timeoutMs = job.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const allowedDir = realPathLoose(job.allowedDir);
     const htmlPath = realPathLoose(job.htmlPath);
     if (!isInside(allowedDir, htmlPath)) {
@@ -327,11 +489,8 @@ export async function launchPdfRenderer(
         `The HTML file ${job.htmlPath} is not inside the allowed folder ${job.allowedDir}.`,
       );
     }
-    const deadline = Date.now() + timeoutMs;
-    const left = (): number => Math.max(1, deadline - Date.now());
-
     const queued = performance.now();
-    const slot = await acquire();
+    const slot = await pool.acquire();
     const timings: PdfTimings = {
       queueMs: performance.now() - queued,
       loadMs: 0,
@@ -339,80 +498,30 @@ export async function launchPdfRenderer(
       printMs: 0,
       postprocessMs: 0,
     };
-    let mark = performance.now();
-    const lap = (): number => {
-      const now = performance.now();
-      const elapsed = now - mark;
-      mark = now;
-      return elapsed;
-    };
-    const state = { allowedDir, blocked: [] as BlockedRequest[], seen: new Set<string>() };
-    slot.job = state;
-    const { page } = slot;
-    let phase = "loading the page";
-    let healthy = true;
     try {
-      page.setDefaultTimeout(timeoutMs);
-      await page.goto(pathToFileURL(htmlPath).href, { waitUntil: "load", timeout: left() });
-      phase = "waiting for fonts";
-      await withTimeout(page.evaluate("document.fonts.ready.then(() => true)"), left());
-      timings.loadMs = lap();
-      phase = "measuring the layout";
-      await withTimeout(page.evaluate(MEASURE_SCRIPT), left());
-      timings.measureMs = lap();
-      phase = "printing";
-      const raw = await page.pdf({
-        preferCSSPageSize: true,
-        printBackground: true,
-        tagged: true,
-        outline: true,
-        timeout: left(),
-      });
-      timings.printMs = lap();
-      const pdf = await applyPdfMetadata(raw, {
-        ...job.metadata,
-        producer: job.metadata.producer ?? `${job.metadata.creator} (${browserVersion}; pdf-lib)`,
-      });
-      timings.postprocessMs = lap();
-      return { pdf, blockedRequests: state.blocked, timings };
+      const result = await printInPage(
+        slot,
+        job,
+        { htmlPath, allowedDir },
+        launched.version,
+        timings,
+      );
+      pool.release(slot);
+      return result;
     } catch (error) {
-      healthy = false;
-      if (error instanceof TimeoutError || error instanceof LocalTimeout) {
-        throw new PdfTimeoutError(job.htmlPath, timeoutMs, phase, { cause: error });
-      }
+      await pool.replace(slot);
       throw error;
-    } finally {
-      if (healthy) release(slot);
-      else await replace(slot);
     }
   };
 
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    try {
-      await browser.close();
-    } finally {
-      await rm(userDataDir, { recursive: true, force: true });
-    }
+    pool.shutDown();
+    await closeBrowser(launched);
   };
 
-  return { render, close, profileDirectory: userDataDir };
-}
-
-/**
- * Run `fn` with a renderer and close it afterwards, whether `fn` succeeds or throws.
- */
-export async function withPdfRenderer<T>(
-  fn: (renderer: PdfRenderer) => Promise<T>,
-  options?: LaunchPdfRendererOptions,
-): Promise<T> {
-  const renderer = await launchPdfRenderer(options);
-  try {
-    return await fn(renderer);
-  } finally {
-    await renderer.close();
-  }
+  return { render, close, profileDirectory: launched.userDataDir };
 }
 
 /** Timeout of a step that has no timeout option of its own. */

@@ -6,31 +6,34 @@
  *   node scripts/pdf/setup-browser.mjs --check  # only report; never install
  *
  * Plain JavaScript without dependencies, so it runs on a fresh machine before
- * anything else. The search order repeats scripts/find-browser.ts
- * (PUPPETEER_EXECUTABLE_PATH, system paths, puppeteer's cache); a test keeps
- * the two lists in step. When nothing is found and we are root on a system
- * with apt-get, it runs `apt-get update` and
- * `apt-get install -y chromium poppler-utils` (poppler-utils gives pdftotext,
- * pdfinfo and pdffonts for the PDF tests), printing each command first.
+ * anything else. The search order is find-browser.ts's
+ * (PUPPETEER_EXECUTABLE_PATH, system paths, puppeteer's cache), and the
+ * locations come from the same file, browser-paths.json. When nothing is
+ * found and we are root on a system with apt-get, it runs `apt-get update`
+ * and `apt-get install -y chromium poppler-utils` (poppler-utils gives
+ * pdftotext, pdfinfo and pdffonts for the PDF tests), printing each command
+ * first. The commands and their arguments are fixed: nothing from a
+ * manuscript reaches them, and only a person runs this script.
  * Otherwise it prints how to get a browser. Exit status 0 when a browser is
  * available at the end, 1 when not.
  */
 
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** System locations, in order (same list as SYSTEM_BROWSER_PATHS in find-browser.ts). */
-export const SYSTEM_BROWSER_PATHS = [
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome-stable",
-  "/usr/bin/google-chrome",
-  "/opt/google/chrome/chrome",
-  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-];
+/** Where to look: the same JSON file find-browser.ts reads. */
+const browserPaths = JSON.parse(
+  readFileSync(fileURLToPath(new URL("./browser-paths.json", import.meta.url)), "utf8"),
+);
+
+/** System locations, in order. */
+export const SYSTEM_BROWSER_PATHS = /** @type {string[]} */ (browserPaths.system);
+
+/** Executables inside one version folder of puppeteer's cache. */
+export const CACHE_EXECUTABLES = /** @type {string[]} */ (browserPaths.puppeteerCache);
 
 /** Debian packages installed when no browser is found. */
 export const APT_PACKAGES = ["chromium", "poppler-utils"];
@@ -76,8 +79,10 @@ export function locateBrowser(env = process.env) {
     // no cache folder
   }
   for (const version of versions) {
-    const candidate = join(cache, "chrome", version, "chrome-linux64", "chrome");
-    if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+    for (const executable of CACHE_EXECUTABLES) {
+      const candidate = join(cache, "chrome", version, executable);
+      if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+    }
   }
   return { path: null, reason: "No Chrome or Chromium found." };
 }

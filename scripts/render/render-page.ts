@@ -11,6 +11,7 @@ import { unified } from "unified";
 import type { VFile } from "vfile";
 import { renderReferences } from "../bibliography/render-references.ts";
 import type { JournalProfile } from "../schemas/journal-profile.ts";
+import { cssString, htmlAttribute, htmlText } from "./escape.ts";
 import {
   renderAbbreviationsBox,
   renderArticleNotes,
@@ -44,18 +45,6 @@ const stringifier = unified()
 function serialise(nodes: (HastContent | undefined)[]): string {
   const root: HastRoot = { type: "root", children: nodes.filter((node) => node !== undefined) };
   return stringifier.stringify(root);
-}
-
-/** Escape text for use inside a double-quoted CSS string in a `<style>` element. */
-export function cssString(value: string): string {
-  return value.replace(
-    /[\\"<>\n\r]/g,
-    (char) => `\\${char.charCodeAt(0).toString(16).toUpperCase()} `,
-  );
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"]/g, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 /**
@@ -107,21 +96,21 @@ export async function renderPage(
   const frontMatter = file.data.frontMatter ?? { title: "", authors: [] };
   const referencesHtml = await renderReferencesHtml(file, profile);
   return fillTemplate(profile.templateHtml, {
-    lang: escapeHtml(frontMatter.lang ?? profile.lang),
-    title: escapeHtml(frontMatter.title),
+    lang: htmlAttribute(frontMatter.lang ?? profile.lang),
+    title: htmlText(frontMatter.title),
     meta: serialise([
       ...renderMeta(frontMatter, options.generator),
       ...renderScholarlyMetadata(file, profile, options.pdfUrl ? { pdfUrl: options.pdfUrl } : {}),
     ]),
-    assets: escapeHtml(options.assetsDirectory),
+    assets: htmlAttribute(options.assetsDirectory),
     "running-head": cssString(frontMatter["short-title"] ?? frontMatter.title),
-    "journal-name": escapeHtml(profile.name),
+    "journal-name": htmlText(profile.name),
     "title-block": serialise([renderTitleBlock(frontMatter, profile)]),
     abbreviations: serialise([renderAbbreviationsBox(frontMatter, profile)]),
     body: await renderBodyHtml(tree, file),
     references: referencesHtml,
     "article-notes": serialise([renderArticleNotes(frontMatter, profile)]),
-    banner: escapeHtml(options.banner ?? ""),
+    banner: htmlText(options.banner ?? ""),
     "page-offset": String(pageOffset(frontMatter.publication?.pages)),
   });
 }

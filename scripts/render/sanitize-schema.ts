@@ -1,10 +1,55 @@
 /**
- * The allow-list for HTML that reaches the output (rehype-sanitize). It is GitHub's default
- * schema plus the elements and classes Casepress itself generates: sections, figures, captions,
- * citations and abbreviations. Ids are kept as written (no `user-content-` prefix) because the
- * HTML contract fixes them; URLs may only be http, https, mailto or relative.
+ * The one HTML policy of Casepress, as two rehype-sanitize schemas that share their lists:
+ *
+ * - `rawHtmlSchema`, what an author may write as raw HTML in the manuscript or a CSV cell:
+ *   `<sup>`, `<sub>` and `<br>`, without attributes. `remark-raw-html.ts` asks this schema, and
+ *   nothing else, what to keep and reports whatever it drops.
+ * - `sanitizeSchema`, what may reach the output page: GitHub's default schema plus the elements
+ *   and classes Casepress itself generates (sections, figures, captions, citations,
+ *   abbreviations). Ids are kept as written (no `user-content-` prefix) because the HTML
+ *   contract fixes them.
+ *
+ * Both strip the same elements with their content (`strippedElements`) and allow the same URL
+ * schemes (`urlProtocols`): links http, https, mailto or relative; images http, https or relative.
  */
 import { defaultSchema, type Options as Schema } from "rehype-sanitize";
+
+/** Elements removed together with their content: code, styles and embedded documents. */
+export const strippedElements = [
+  "script",
+  "style",
+  "iframe",
+  "object",
+  "embed",
+  "template",
+  "noscript",
+  "noembed",
+  "noframes",
+  "textarea",
+  "title",
+  "svg",
+  "math",
+  "xmp",
+  "plaintext",
+];
+
+/** URL schemes allowed per URL attribute: `href` for links, `src` for images. */
+export const urlProtocols = {
+  href: ["http", "https", "mailto"],
+  src: ["http", "https"],
+};
+
+/** The raw HTML elements an author may write; with no attributes. */
+export const rawHtmlSchema: Schema = {
+  tagNames: ["sup", "sub", "br"],
+  attributes: {},
+  protocols: urlProtocols,
+  strip: strippedElements,
+  clobber: [],
+  clobberPrefix: "",
+  required: {},
+  ancestors: {},
+};
 
 const classes = ["className"];
 
@@ -19,7 +64,7 @@ const defaultAttributes = Object.fromEntries(
   ]),
 );
 
-/** The sanitize schema for manuscript-derived HTML. */
+/** The sanitize schema for the rendered page (manuscript-derived HTML). */
 export const sanitizeSchema: Schema = {
   ...defaultSchema,
   clobber: [],
@@ -59,10 +104,6 @@ export const sanitizeSchema: Schema = {
       ["align", "left", "right", "center"],
     ],
   },
-  protocols: {
-    ...defaultSchema.protocols,
-    href: ["http", "https", "mailto"],
-    src: ["http", "https"],
-  },
-  strip: ["script", "style", "iframe", "object", "embed", "template", "noscript"],
+  protocols: { ...defaultSchema.protocols, ...urlProtocols },
+  strip: strippedElements,
 };

@@ -5,7 +5,7 @@
 
 import type { Data } from "mdast";
 import type {} from "mdast-util-to-hast";
-import type { Literal, Node } from "unist";
+import type { Node } from "unist";
 
 /** `[@a; @b]` (parenthetical) or `@a` (narrative): a citation of bibliography keys. */
 export interface Citation extends Node {
@@ -24,9 +24,6 @@ export interface CrossReference extends Node {
   id: string;
   data?: Data;
 }
-
-/** A plain-text stand-in for nodes that render as given HTML-free text. */
-export type CasepressLiteral = Literal;
 
 declare module "mdast" {
   interface PhrasingContentMap {

@@ -17,6 +17,7 @@ import { didYouMean } from "../diagnostics/suggest.ts";
 import { displayPath } from "../loaders/load-manuscript.ts";
 import type { Citation } from "./mdast-nodes.ts";
 import { isFloatNode } from "./remark-number-floats.ts";
+import { type ResourceKind, reportResourceFailure } from "./resource-messages.ts";
 import type { NumberedReference } from "./vfile-data.ts";
 
 /** Compress sorted numbers into AMA ranges: [1,3,4,5,6,8,19] → "1,3-6,8,19" as runs. */
@@ -38,6 +39,12 @@ export function numberRuns(numbers: readonly number[]): [number, number][] {
       : [[from, to]],
   );
 }
+
+const bibliographyKind: ResourceKind = {
+  noun: "bibliography",
+  missing: "bibliography-missing",
+  unreadable: "bibliography-malformed",
+};
 
 function collectEntries(file: VFile): Map<string, BibliographyEntry> {
   const entries = new Map<string, BibliographyEntry>();
@@ -76,37 +83,8 @@ function collectEntries(file: VFile): Map<string, BibliographyEntry> {
           entries.set(entry.key, entry);
         }
         break;
-      case "missing":
-        report(
-          file,
-          "bibliography-missing",
-          `Missing bibliography \`${resource.reference}\`: no file at ${displayPath(resource.absolutePath, file.cwd)}. Check the path, relative to the manuscript.`,
-          where,
-        );
-        break;
-      case "outside":
-        report(
-          file,
-          "path-outside-root",
-          `Unexpected bibliography path \`${resource.reference}\` outside the manuscript's root; move the file inside the project.`,
-          where,
-        );
-        break;
-      case "remote":
-        report(
-          file,
-          "path-remote",
-          `Unexpected remote bibliography \`${resource.reference}\`: nothing is fetched while rendering. Download it next to the manuscript.`,
-          where,
-        );
-        break;
       default:
-        report(
-          file,
-          "bibliography-malformed",
-          `Cannot read bibliography \`${resource.reference}\`: ${resource.detail}.`,
-          where,
-        );
+        reportResourceFailure(file, resource, bibliographyKind, resource.reference, where);
     }
   }
   return entries;

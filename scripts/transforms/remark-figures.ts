@@ -30,6 +30,7 @@ import {
   recordFloatAbbreviations,
   withLabel,
 } from "./remark-number-floats.ts";
+import { reportResourceFailure } from "./resource-messages.ts";
 
 /** Formats without a pixel resolution to check. */
 const vectorFormats = new Set(["svg", "pdf", "eps"]);
@@ -68,41 +69,20 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
   }
   const resource: ImageResource | undefined = file.data.resources?.images.get(image.url);
   if (!resource) return;
-  switch (resource.status) {
-    case "ok":
-      break;
-    case "missing":
-      report(
-        file,
-        "figure-file-missing",
-        `Missing image \`${image.url}\`: no file at that path, relative to the manuscript. Check the name and folder.`,
-        place,
-      );
-      return;
-    case "outside":
-      report(
-        file,
-        "path-outside-root",
-        `Unexpected image path \`${image.url}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`,
-        place,
-      );
-      return;
-    case "remote":
-      report(
-        file,
-        "path-remote",
-        `Unexpected remote image \`${image.url}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
-        place,
-      );
-      return;
-    default:
-      report(
-        file,
-        "figure-file-unreadable",
-        `Cannot read image \`${image.url}\`: ${resource.detail}. Save it again as ${settings.formats.join(", ")}.`,
-        place,
-      );
-      return;
+  if (resource.status !== "ok") {
+    reportResourceFailure(
+      file,
+      resource,
+      {
+        noun: "image",
+        missing: "figure-file-missing",
+        unreadable: "figure-file-unreadable",
+        advice: `Save it again as ${settings.formats.join(", ")}.`,
+      },
+      image.url,
+      place,
+    );
+    return;
   }
   image.data = {
     ...image.data,
@@ -238,12 +218,25 @@ function transformFigure(node: FloatNode, file: VFile, settings: FigureSettings)
   };
 }
 
+/**
+ * Options for `remarkFigures`: the journal's figure rules, as in its profile's `figures`, so a
+ * profile's settings pass straight through (`.use(remarkFigures, profile.figures)`).
+ */
+export interface Options {
+  /** The image formats the journal takes (default `png`, `jpeg`, `tiff`). */
+  formats?: string[];
+  /** The least resolution, in dots per inch at print width, a raster image may have (default 300). */
+  "min-dpi"?: number;
+  /** The width of one text column in inches, a figure's print width (default 3.5). */
+  "column-width-inches"?: number;
+}
+
 /** Lay out and check every figure of `tree`, and check images outside figures too. */
-export function transformFigures(tree: Root, file: VFile): void {
-  const settings: FigureSettings = file.data.journal?.figures ?? {
-    formats: ["png", "jpeg", "tiff"],
-    "min-dpi": 300,
-    "column-width-inches": 3.5,
+export function transformFigures(tree: Root, file: VFile, options: Options = {}): void {
+  const settings: FigureSettings = {
+    formats: options.formats ?? ["png", "jpeg", "tiff"],
+    "min-dpi": options["min-dpi"] ?? 300,
+    "column-width-inches": options["column-width-inches"] ?? 3.5,
   };
   visit(tree, (node) => {
     if (isFloatNode(node) && node.name === "figure") {
@@ -256,7 +249,7 @@ export function transformFigures(tree: Root, file: VFile): void {
   });
 }
 
-/** unified plugin: figures (see module doc). */
-export function remarkFigures() {
-  return (tree: Root, file: VFile) => transformFigures(tree, file);
+/** unified plugin: figures (see module doc), checked against `options` (the journal's rules). */
+export function remarkFigures(options: Options = {}) {
+  return (tree: Root, file: VFile) => transformFigures(tree, file, options);
 }

@@ -1,20 +1,20 @@
 /**
  * The journal profile's checks: required sections, limits (body words, references, figures,
  * tables, authors, key words), required statements (funding, conflicts of interest), a complete
- * corresponding author, and affiliations that are both used and defined. The numbers come from
- * `templates/<journal>/profile.json`; its README says where each came from.
+ * corresponding author, and affiliations that are both used and defined. The pipeline passes the
+ * numbers from `templates/<journal>/profile.json` as options; its README says where each came from.
  */
 import type { Parent, Root, RootContent } from "mdast";
+import { toString as textOf } from "mdast-util-to-string";
 import type { Point, Position } from "unist";
 import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
-import type { JournalProfile } from "../schemas/journal-profile.ts";
 import { countBodyWords } from "./word-count.ts";
 
+/** The text of a node, images' alt text left out. */
 function plainText(node: RootContent): string {
-  if (!("children" in node)) return "value" in node ? String(node.value) : "";
-  return node.children.map(plainText).join("");
+  return textOf(node, { includeImageAlt: false });
 }
 
 /** What the tree holds that the limits count, in source order. */
@@ -59,11 +59,31 @@ const limitNames = {
 
 const statementKeys = { funding: "Funding sources", conflicts: "Conflicts of interest" } as const;
 
-/** Check `tree` and its front matter against the journal profile in `file.data.journal`. */
-export function checkJournalRules(tree: Root, file: VFile): void {
-  const profile: JournalProfile | undefined = file.data.journal;
+/** Upper limits; a limit left out is not checked. */
+export type JournalLimits = { readonly [what in keyof typeof limitNames]?: number | undefined };
+
+/** Options for `remarkJournalRules`: the journal profile's checks. A check left out is off. */
+export interface JournalRulesOptions {
+  /** The journal's display name, quoted in every message ("JAAD Case Reports requires …"). */
+  journalName: string;
+  /** `#` headings the journal requires, in order, matched case-insensitively. */
+  requiredSections?: readonly string[];
+  /** Front matter statements the journal prints on the first page. */
+  requiredStatements?: readonly (keyof typeof statementKeys)[];
+  /** Whether one author must be marked corresponding, with email and postal address. */
+  requireCorrespondingAuthor?: boolean;
+  /** Upper limits on words, references, figures, tables, authors and key words. */
+  limits?: JournalLimits;
+}
+
+/**
+ * Check `tree` and its front matter (`file.data.frontMatter`, quiet when the front matter is
+ * unusable: its own error says so) against the journal's rules in `options`.
+ */
+export function checkJournalRules(tree: Root, file: VFile, options: JournalRulesOptions): void {
   const frontMatter = file.data.frontMatter;
-  if (!profile || !frontMatter) return;
+  if (!frontMatter) return;
+  const journalName = options.journalName;
   const locate = file.data.locateFrontMatter ?? (() => undefined);
   const frontMatterPlace: Position | undefined = locate([]);
   const inventory = takeInventory(tree);
@@ -72,7 +92,7 @@ export function checkJournalRules(tree: Root, file: VFile): void {
   const present = new Map(
     inventory.sections.map((section) => [section.title.toLowerCase(), section]),
   );
-  const required = profile["required-sections"];
+  const required = options.requiredSections ?? [];
   for (const [index, name] of required.entries()) {
     if (present.has(name.toLowerCase())) continue;
     // Before the next required section present; else after the previous one; else first.
@@ -97,13 +117,13 @@ export function checkJournalRules(tree: Root, file: VFile): void {
     report(
       file,
       "journal-section-missing",
-      `Missing section “${name}”: ${profile.name} requires ${required.map((title) => `“${title}”`).join(", ")}; expected a \`# ${name}\` heading${where}.${didYouMean(name, headings)}`,
+      `Missing section “${name}”: ${journalName} requires ${required.map((title) => `“${title}”`).join(", ")}; expected a \`# ${name}\` heading${where}.${didYouMean(name, headings)}`,
       place,
     );
   }
 
   // Limits.
-  const limits = profile.limits;
+  const limits = options.limits ?? {};
   const exceeded = (
     what: keyof typeof limitNames,
     found: number,
@@ -115,7 +135,7 @@ export function checkJournalRules(tree: Root, file: VFile): void {
     report(
       file,
       "journal-limit-exceeded",
-      `Unexpected ${found} ${limitNames[what]}, expected at most ${limit} for ${profile.name}; the first one over the limit is here.${note}`,
+      `Unexpected ${found} ${limitNames[what]}, expected at most ${limit} for ${journalName}; the first one over the limit is here.${note}`,
       place,
     );
   };
@@ -153,18 +173,18 @@ export function checkJournalRules(tree: Root, file: VFile): void {
   }
 
   // Required statements.
-  for (const statement of profile["required-statements"]) {
+  for (const statement of options.requiredStatements ?? []) {
     if (frontMatter[statement]) continue;
     report(
       file,
       "journal-statement-missing",
-      `Missing \`${statement}:\` statement: ${profile.name} prints “${statementKeys[statement]}” on the first page; add it to the front matter, e.g. \`${statement}: None${statement === "conflicts" ? " declared" : ""}.\``,
+      `Missing \`${statement}:\` statement: ${journalName} prints “${statementKeys[statement]}” on the first page; add it to the front matter, e.g. \`${statement}: None${statement === "conflicts" ? " declared" : ""}.\``,
       frontMatterPlace,
     );
   }
 
   // The corresponding author.
-  if (profile["require-corresponding-author"]) {
+  if (options.requireCorrespondingAuthor) {
     const corresponding = frontMatter.authors.flatMap((author, index) =>
       author.corresponding ? [{ author, index }] : [],
     );
@@ -218,6 +238,6 @@ export function checkJournalRules(tree: Root, file: VFile): void {
 }
 
 /** unified plugin: the journal profile's checks (see `checkJournalRules`). */
-export function remarkJournalRules() {
-  return (tree: Root, file: VFile) => checkJournalRules(tree, file);
+export function remarkJournalRules(options: JournalRulesOptions) {
+  return (tree: Root, file: VFile) => checkJournalRules(tree, file, options);
 }

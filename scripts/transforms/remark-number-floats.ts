@@ -16,6 +16,7 @@ import type {} from "mdast-util-to-hast";
 import { EXIT, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
+import { abbreviationDefinitions } from "./abbreviations/abbreviation-definitions.ts";
 import { formatNumber, type NumberStyle } from "./numbering.ts";
 import type { NumberedFloat } from "./vfile-data.ts";
 
@@ -103,67 +104,6 @@ export function panelsOf(float: FloatNode): string[] {
 
 // Abbreviation definitions in legends and footnotes ----------------------------------------
 
-/** Whether `token` looks like an abbreviation: no spaces, two capitals, or a capital and a digit. */
-export function isAbbreviationLike(token: string): boolean {
-  if (token.length < 2 || token.length > 12 || !/^[\p{L}\p{N}][\p{L}\p{N}/&+-]*$/u.test(token))
-    return false;
-  const capitals = token.match(/\p{Lu}/gu)?.length ?? 0;
-  return capitals >= 2 || (capitals >= 1 && /\p{N}/u.test(token));
-}
-
-/**
- * Where the long form of `abbreviation` starts in `text` when `text` ends with it (Schwartz and
- * Hearst's matching: each letter of the abbreviation, right to left, appears in order, and its
- * first letter starts a word); -1 when it does not match.
- */
-export function longFormStart(abbreviation: string, text: string): number {
-  // A plural "s" (APLAs) has no letter in the long form.
-  const letters = abbreviation.replace(/(?<=\p{Lu})s$/u, "").toLowerCase();
-  const lower = text.toLowerCase();
-  let t = lower.length - 1;
-  for (let a = letters.length - 1; a >= 0; a--) {
-    const char = letters[a] ?? "";
-    if (!/[\p{L}\p{N}]/u.test(char)) continue;
-    for (;;) {
-      if (t < 0) return -1;
-      const matches = lower[t] === char;
-      const wordStart = t === 0 || !/[\p{L}\p{N}]/u.test(lower[t - 1] ?? "");
-      if (matches && (a > 0 || wordStart)) break;
-      t--;
-    }
-    t--;
-  }
-  return t + 1;
-}
-
-/**
- * The abbreviations a legend or a table footnote defines, by abbreviation: both the footnote
- * form "aCL, Anticardiolipin antibody; LA, lupus antibody." and the running-text form
- * "hematoxylin-eosin (HE)". Expansions are kept as written.
- */
-export function abbreviationDefinitions(text: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const segment of text.split(/;|\.(?=\s|$)|\n/)) {
-    const match = /^\s*([^\s,]+),\s+(\S.*?)\s*$/u.exec(segment);
-    if (!match?.[1] || !match[2]) continue;
-    if (isAbbreviationLike(match[1]) && longFormStart(match[1], match[2]) === 0)
-      found.set(match[1], match[2]);
-  }
-  for (const match of text.matchAll(/\(([^()\s]+)\)/gu)) {
-    const abbreviation = match[1] ?? "";
-    if (!isAbbreviationLike(abbreviation) || found.has(abbreviation)) continue;
-    // The long form lies in the same clause, at most max(|A| + 5, 2|A|) words back.
-    const clause = /[^.;:()[\]]*$/u.exec(text.slice(0, match.index))?.[0].trimEnd() ?? "";
-    const words = clause.split(/\s+/);
-    const window = words
-      .slice(-Math.min(abbreviation.length + 5, abbreviation.length * 2))
-      .join(" ");
-    const start = longFormStart(abbreviation, window);
-    if (start >= 0) found.set(abbreviation, window.slice(start).trim());
-  }
-  return found;
-}
-
 /** Record the abbreviations a float's legend or footnotes define, for the abbreviation checker. */
 export function recordFloatAbbreviations(file: VFile, id: string | undefined, text: string): void {
   if (!id) return;
@@ -183,16 +123,23 @@ interface FloatEntry {
   calledOut: boolean;
 }
 
+/** Options for `remarkNumberFloats`: the journal profile's words and number styles for floats. */
+export interface Options {
+  /** Caption label words, as in the journal profile's `labels` (default "Fig" and "Table"). */
+  labels?: { figure: string; table: string };
+  /** Number styles, as in the journal profile's `numbering` (default arabic for both). */
+  numbering?: Record<FloatKind, NumberStyle>;
+}
+
 /** Number the floats of `tree`, write their caption labels and `file.data.floats`. */
-export function numberFloats(tree: Root, file: VFile): void {
-  const journal = file.data.journal;
+export function numberFloats(tree: Root, file: VFile, options: Options = {}): void {
   const labels = {
-    figure: journal?.labels.figure ?? "Fig",
-    table: journal?.labels.table ?? "Table",
+    figure: options.labels?.figure ?? "Fig",
+    table: options.labels?.table ?? "Table",
   };
   const styles: Record<FloatKind, NumberStyle> = {
-    figure: journal?.numbering.figure ?? "arabic",
-    table: journal?.numbering.table ?? "arabic",
+    figure: options.numbering?.figure ?? "arabic",
+    table: options.numbering?.table ?? "arabic",
   };
 
   const entries: FloatEntry[] = [];
@@ -287,6 +234,6 @@ export function numberFloats(tree: Root, file: VFile): void {
 }
 
 /** unified plugin: number figures and tables by first callout (see module doc). */
-export function remarkNumberFloats() {
-  return (tree: Root, file: VFile) => numberFloats(tree, file);
+export function remarkNumberFloats(options: Options = {}) {
+  return (tree: Root, file: VFile) => numberFloats(tree, file, options);
 }

@@ -1,56 +1,36 @@
 /**
- * Raw HTML and unsafe URLs in the manuscript. Only `<sup>`, `<sub>` and `<br>` without
- * attributes survive from raw HTML; every other tag is removed with an `html-raw-removed`
- * warning at its position, its text kept, except the content of `<script>`, `<style>` and
- * other code-holding elements, which goes too. Comments are dropped silently. A link, image or
- * definition URL with a scheme other than http, https or mailto (`javascript:`, `data:`, …)
- * is reported as `url-unsafe`; links lose the URL and keep their text.
+ * Raw HTML and unsafe URLs in the manuscript (and in CSV cells, which are parsed as Markdown).
+ * What survives is decided by one policy, the sanitize schemas of `render/sanitize-schema.ts`:
+ * each raw HTML element is put to `rawHtmlSchema` (through rehype-sanitize), and what the schema
+ * drops is reported as `html-raw-removed` at its position: an element it removes (its text
+ * kept), an element it strips with its content (`<script>`, `<style>`, …), an attribute it
+ * drops. Comments are dropped silently. A link, image or definition URL that the page schema
+ * (`sanitizeSchema`) would drop for its scheme (`javascript:`, `data:`, …) is reported as
+ * `url-unsafe`; links lose the URL and keep their text.
  *
- * The render stage still runs rehype-sanitize with `sanitize-schema.ts`, so this transform
- * is the one that explains, and the sanitizer the one that guarantees.
+ * The render stage still runs rehype-sanitize with `sanitizeSchema`, so this transform is the
+ * one that explains, and the sanitizer the one that guarantees; both read the same lists.
  */
-import type { Element, Nodes as HastNodes } from "hast";
+import type { Element, Nodes as HastNodes, Root as HastRoot, Properties } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import type { Break, Data, Html, Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
+import rehypeSanitize from "rehype-sanitize";
+import { unified } from "unified";
 import type { Point, Position } from "unist";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { maxNestingDepth } from "../parse/nesting-depth.ts";
+import { rawHtmlSchema, sanitizeSchema, urlProtocols } from "../render/sanitize-schema.ts";
 
-/** Raw HTML elements kept (without attributes). */
-export const allowedRawElements = ["sup", "sub", "br"] as const;
-
-/** Elements whose content is code or embedded documents, removed with them. */
-export const removedWithContent = new Set([
-  "script",
-  "style",
-  "iframe",
-  "object",
-  "embed",
-  "template",
-  "noscript",
-  "noembed",
-  "noframes",
-  "textarea",
-  "title",
-  "svg",
-  "math",
-  "xmp",
-  "plaintext",
-]);
-
-/** How deep kept `<sup>`/`<sub>` may nest; deeper ones are removed. */
+/** How deep kept raw elements (`<sup>`, `<sub>`) may nest; deeper ones are removed. */
 export const maxRawNesting = 8;
 
-/** URL schemes a link may use; images may use none (their files are loaded locally). */
-export const safeLinkSchemes = new Set(["http", "https", "mailto"]);
-
-/** An inline element kept from raw HTML: `<sup>` or `<sub>`. */
+/** An inline element kept from raw HTML (`<sup>`, `<sub>`: whatever `rawHtmlSchema` keeps). */
 export interface HtmlElement extends Parent {
   type: "htmlElement";
   /** The element's name. */
-  tagName: "sup" | "sub";
+  tagName: string;
   children: PhrasingContent[];
   data?: Data;
 }
@@ -64,28 +44,122 @@ declare module "mdast" {
   }
 }
 
+const rawSanitizer = unified().use(rehypeSanitize, rawHtmlSchema).freeze();
+const pageSanitizer = unified().use(rehypeSanitize, sanitizeSchema).freeze();
+
+/** What the raw HTML schema does with one element. */
+export interface ElementVerdict {
+  /** `kept`; `removed`: the element goes, its content stays; `stripped`: both go. */
+  outcome: "kept" | "removed" | "stripped";
+  /** The attributes the schema drops from a kept element, as HTML names. */
+  droppedAttributes: string[];
+}
+
+/** The HTML attribute name of a hast property name (`className` → `class`, `onClick` → `onclick`). */
+function attributeName(property: string): string {
+  if (property === "className") return "class";
+  if (property === "htmlFor") return "for";
+  if (/^(data|aria)[A-Z]/.test(property))
+    return property.replace(/[A-Z]/g, (char) => `-${char.toLowerCase()}`);
+  return property.toLowerCase();
+}
+
+/** Ask `rawHtmlSchema` (through rehype-sanitize itself) what it does with one element. */
+export function judgeElement(tagName: string, properties: Properties): ElementVerdict {
+  const probe: HastRoot = {
+    type: "root",
+    children: [
+      {
+        type: "element",
+        tagName,
+        properties: structuredClone(properties),
+        children: [{ type: "text", value: "x" }],
+      },
+    ],
+  };
+  const [first] = rawSanitizer.runSync(probe).children;
+  if (!first) return { outcome: "stripped", droppedAttributes: [] };
+  if (first.type !== "element" || first.tagName !== tagName)
+    return { outcome: "removed", droppedAttributes: [] };
+  const droppedAttributes = Object.keys(properties)
+    .filter((property) => !(property in first.properties))
+    .map(attributeName);
+  return { outcome: "kept", droppedAttributes };
+}
+
+/** Whether the page schema keeps `url` as a link's `href` or an image's `src`. */
+export function isUrlAllowed(url: string, attribute: "href" | "src"): boolean {
+  const probe: HastRoot = {
+    type: "root",
+    children: [
+      {
+        type: "element",
+        tagName: attribute === "href" ? "a" : "img",
+        properties: { [attribute]: url },
+        children: [],
+      },
+    ],
+  };
+  const [first] = pageSanitizer.runSync(probe).children;
+  return first?.type === "element" && first.properties[attribute] !== undefined;
+}
+
+const voidElements = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+]);
+
 type Tag =
-  | { kind: "open" | "void"; name: string; attributes: string[] }
+  | { kind: "open"; name: string; verdict: ElementVerdict; void: boolean }
   | { kind: "close"; name: string }
   | { kind: "comment" }
   | { kind: "other" };
 
-/** Classify one inline raw HTML node (CommonMark gives one tag per node). */
-function classify(value: string): Tag {
-  if (value.startsWith("<!--")) return { kind: "comment" };
-  const close = /^<\/([a-z][a-z0-9-]*)\s*>$/i.exec(value);
-  if (close) return { kind: "close", name: (close[1] ?? "").toLowerCase() };
-  const open = /^<([a-z][a-z0-9-]*)([\s\S]*?)(\/?)>$/i.exec(value);
-  if (!open) return { kind: "other" };
-  const name = (open[1] ?? "").toLowerCase();
-  const attributes = [
-    ...(open[2] ?? "").matchAll(/([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/g),
-  ].map((match) => (match[1] ?? "").toLowerCase());
-  return { kind: open[3] || name === "br" ? "void" : "open", name, attributes };
-}
+const closeTag = /^<\/([a-z][a-z0-9-]*)\s*>$/i;
 
-function isAllowed(name: string): name is "sup" | "sub" {
-  return name === "sup" || name === "sub";
+/** Verdicts by tag text: a manuscript repeats the same few tags (`<sup>`, `</sup>`, `<br>`). */
+const tagCache = new Map<string, Tag>();
+const maxCachedTags = 1_000;
+
+/**
+ * Read one inline raw HTML node (CommonMark gives one tag per node): its name, and the
+ * schema's verdict on it with the attributes as the HTML parser reads them.
+ */
+function readTag(value: string): Tag {
+  const cached = tagCache.get(value);
+  if (cached) return cached;
+  let tag: Tag;
+  const close = closeTag.exec(value);
+  const open = /^<([a-z][a-z0-9-]*)(?=[\s/>])/i.exec(value);
+  if (value.startsWith("<!--")) tag = { kind: "comment" };
+  else if (close) tag = { kind: "close", name: (close[1] ?? "").toLowerCase() };
+  else if (open) {
+    const name = (open[1] ?? "").toLowerCase();
+    // Parsed as a neutral element: the HTML parser drops some tags out of context (`<td>`).
+    const parsed = fromHtml(`<span${value.slice(open[0].length)}`, { fragment: true });
+    const element = parsed.children.find((child) => child.type === "element");
+    tag = {
+      kind: "open",
+      name,
+      verdict: judgeElement(name, element?.properties ?? {}),
+      void: voidElements.has(name) || /\/>$/.test(value),
+    };
+  } else tag = { kind: "other" };
+  // A verdict depends on the tag's text alone; the cache is emptied when full to bound memory.
+  if (tagCache.size >= maxCachedTags) tagCache.clear();
+  tagCache.set(value, tag);
+  return tag;
 }
 
 function quote(value: string): string {
@@ -93,7 +167,9 @@ function quote(value: string): string {
   return `\`${oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine}\``;
 }
 
-const allowList = "raw HTML may only be <sup>, <sub> and <br>; use Markdown for the rest";
+const allowedNames = (rawHtmlSchema.tagNames ?? []).map((name) => `<${name}>`);
+/** The allow-list in words, from the schema: "raw HTML may only be <sup>, <sub> and <br>; …". */
+const allowList = `raw HTML may only be ${allowedNames.slice(0, -1).join(", ")} and ${allowedNames.at(-1)}; use Markdown for the rest`;
 
 function reportRemoved(file: VFile, what: string, place: Point | Position | undefined): void {
   report(file, "html-raw-removed", `Unexpected raw HTML ${what}, removed: ${allowList}.`, place);
@@ -147,7 +223,7 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
       continue;
     }
     const place = child.position?.start;
-    const tag = classify(child.value);
+    const tag = readTag(child.value);
     if (tag.kind === "comment") continue;
     if (tag.kind === "other") {
       reportRemoved(file, quote(child.value), place);
@@ -158,18 +234,17 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
       if (at !== -1) frames.length = at;
       continue;
     }
-    if (tag.attributes.length > 0 && (isAllowed(tag.name) || tag.name === "br")) {
-      reportAttributes(file, tag.name, tag.attributes, place);
-    }
-    if (tag.name === "br") {
-      current().push(breakNode(child.position));
-      continue;
-    }
-    if (isAllowed(tag.name) && tag.kind === "open" && frames.length >= maxRawNesting) {
-      reportRemoved(file, `\`<${tag.name}>\` nested more than ${maxRawNesting} deep`, place);
-      continue;
-    }
-    if (isAllowed(tag.name) && tag.kind === "open") {
+    const { outcome, droppedAttributes } = tag.verdict;
+    if (outcome === "kept") {
+      if (droppedAttributes.length > 0) reportAttributes(file, tag.name, droppedAttributes, place);
+      if (tag.name === "br") {
+        current().push(breakNode(child.position));
+        continue;
+      }
+      if (!tag.void && frames.length >= maxRawNesting) {
+        reportRemoved(file, `\`<${tag.name}>\` nested more than ${maxRawNesting} deep`, place);
+        continue;
+      }
       const element: HtmlElement = {
         type: "htmlElement",
         tagName: tag.name,
@@ -178,12 +253,11 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
       };
       if (child.position) element.position = child.position;
       current().push(element);
-      frames.push({ element });
+      if (!tag.void) frames.push({ element });
       continue;
     }
-    if (isAllowed(tag.name)) continue;
     reportRemoved(file, `\`<${tag.name}>\``, place);
-    if (tag.kind === "open" && removedWithContent.has(tag.name)) {
+    if (outcome === "stripped" && !tag.void) {
       // Skip to the matching end tag among the siblings, when there is one. Once a name has
       // no end tag ahead, none is looked for again (which keeps this linear).
       if (unclosed.has(tag.name)) continue;
@@ -191,7 +265,7 @@ function rewritePhrasing(children: PhrasingContent[], file: VFile): PhrasingCont
         (sibling, at) =>
           at > index &&
           sibling.type === "html" &&
-          /^<\/([a-z][a-z0-9-]*)\s*>$/i.exec(sibling.value)?.[1]?.toLowerCase() === tag.name,
+          closeTag.exec(sibling.value)?.[1]?.toLowerCase() === tag.name,
       );
       if (end === -1) unclosed.add(tag.name);
       else index = end;
@@ -247,22 +321,6 @@ const blockElements = new Set([
   "ul",
 ]);
 
-const voidElements = new Set([
-  "area",
-  "base",
-  "br",
-  "col",
-  "embed",
-  "hr",
-  "img",
-  "input",
-  "link",
-  "meta",
-  "source",
-  "track",
-  "wbr",
-]);
-
 /** An upper estimate of how deep the elements of an HTML fragment nest, in one linear pass. */
 function htmlDepth(html: string): number {
   let depth = 0;
@@ -296,9 +354,9 @@ function convertBlock(node: Html, file: VFile): PhrasingContent[] {
     const element: Element = hast;
     const place = mapPoint(start, element.position?.start);
     const name = element.tagName;
-    const attributes = Object.keys(element.properties);
-    if (name === "br" || isAllowed(name)) {
-      if (attributes.length > 0) reportAttributes(file, name, attributes, place);
+    const { outcome, droppedAttributes } = judgeElement(name, element.properties);
+    if (outcome === "kept") {
+      if (droppedAttributes.length > 0) reportAttributes(file, name, droppedAttributes, place);
       if (name === "br") return [breakNode(undefined)];
       const kept: HtmlElement = {
         type: "htmlElement",
@@ -309,7 +367,7 @@ function convertBlock(node: Html, file: VFile): PhrasingContent[] {
       return [kept];
     }
     reportRemoved(file, `\`<${name}>\``, place);
-    if (removedWithContent.has(name)) return [];
+    if (outcome === "stripped") return [];
     const inner = element.children.flatMap(convert);
     return blockElements.has(name)
       ? [{ type: "text", value: " " }, ...inner, { type: "text", value: " " }]
@@ -337,16 +395,12 @@ export function urlScheme(url: string): string | undefined {
 function checkUrls(tree: Root, file: VFile): void {
   visit(tree, (node, index, parent) => {
     if (node.type !== "link" && node.type !== "image" && node.type !== "definition") return;
-    const scheme = urlScheme(node.url);
-    if (scheme === undefined) return;
-    if (
-      node.type === "image" ? scheme === "http" || scheme === "https" : safeLinkSchemes.has(scheme)
-    )
-      return;
+    if (isUrlAllowed(node.url, node.type === "image" ? "src" : "href")) return;
+    const scheme = urlScheme(node.url) ?? node.url.slice(0, node.url.indexOf(":"));
     const allowed =
       node.type === "image"
         ? "a path to a local image file"
-        : "http, https, mailto or a relative path";
+        : `${(urlProtocols.href ?? []).join(", ")} or a relative path`;
     report(
       file,
       "url-unsafe",

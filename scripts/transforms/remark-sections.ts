@@ -6,7 +6,6 @@
 import type { Data, Heading, Root, RootContent } from "mdast";
 import { toString as textOf } from "mdast-util-to-string";
 import type { Parent } from "unist";
-import type { VFile } from "vfile";
 
 /** A body section made of one `#` heading and its content. */
 export interface Section extends Parent {
@@ -66,8 +65,14 @@ function setHeadingLevel(heading: Heading): void {
   heading.data = { ...heading.data, hName: `h${Math.min(heading.depth + 1, 6)}` };
 }
 
+/** Options for `remarkSections`. */
+export interface SectionsOptions {
+  /** Ids the page already uses outside the body (the template's), so no section takes them. */
+  reservedIds?: readonly string[];
+}
+
 /** unified plugin: group the body into sections (see `groupSections`). */
-export function remarkSections() {
-  return (tree: Root, _file: VFile) =>
-    groupSections(tree, new Set(["references", "abbreviations-title"]));
+export function remarkSections(options: SectionsOptions = {}) {
+  const reserved = new Set(options.reservedIds);
+  return (tree: Root) => groupSections(tree, reserved);
 }

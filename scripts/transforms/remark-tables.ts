@@ -2,7 +2,11 @@
  * Tables as the journal sets them. A `:::table{#tbl-id}` container holds a caption paragraph,
  * then a GFM pipe table, then footnote paragraphs; or, with `src="tables/x.csv"`, a caption and
  * footnotes while the rows come from the CSV file (header row first), each cell parsed as
- * inline Markdown so emphasis and citations work there too. It renders as
+ * inline Markdown so emphasis and citations work there too. CSV cells meet the body's rules:
+ * the nesting guard of `parse/nesting-depth.ts`, the raw HTML and URL policy of
+ * `remark-raw-html.ts`, with every message placed at the cell in the CSV file; and a CSV
+ * longer than `maxCsvRows` rows or `maxCsvCharacters` characters is refused
+ * (`table-csv-too-large`). It renders as
  *
  *   <div class="table-wrap">
  *     <table id="tbl-id" class="table"><caption><b class="table-label">Table I.</b> Caption</caption>
@@ -18,12 +22,14 @@
 import type { Paragraph, Root, RootContent, Table, TableCell, TableRow } from "mdast";
 import type {} from "mdast-util-to-hast";
 import { toString as textOf } from "mdast-util-to-string";
-import type { Position } from "unist";
+import type { Point, Position } from "unist";
 import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { isRuleId } from "../diagnostics/rules.ts";
+import type { CsvCellStart } from "../loaders/csv-cells.ts";
 import { displayPath } from "../loaders/load-manuscript.ts";
+import { findDeepNesting, findDeepNode, maxNestingDepth } from "../parse/nesting-depth.ts";
 import { manuscriptParser } from "../parse/parse-manuscript.ts";
 import { remarkCitationSyntax } from "./remark-citation-syntax.ts";
 import { remarkDirectiveText } from "./remark-directive-text.ts";
@@ -35,9 +41,32 @@ import {
   recordFloatAbbreviations,
   withLabel,
 } from "./remark-number-floats.ts";
+import { remarkRawHtml } from "./remark-raw-html.ts";
+import { type ResourceKind, reportResourceFailure } from "./resource-messages.ts";
 
-/** Turns parsed CSV cells into mdast: directives back to text, then citations. */
-const cellTransforms = manuscriptParser().use([remarkDirectiveText, remarkCitationSyntax]).freeze();
+/**
+ * Turns parsed CSV cells into mdast as the body is: directives back to text, raw HTML and URLs
+ * through the one HTML policy, then citations.
+ */
+const cellTransforms = manuscriptParser()
+  .use([remarkDirectiveText, remarkRawHtml, remarkCitationSyntax])
+  .freeze();
+
+/** Options for `remarkTables`. */
+export interface Options {
+  /**
+   * The most rows, header included, a CSV table may have (default 2,000). A longer table is
+   * refused with `table-csv-too-large`: it could not be typeset, and parsing it is slow.
+   */
+  maxCsvRows?: number;
+  /** The most characters of cell text a CSV table may have (default 1,000,000). */
+  maxCsvCharacters?: number;
+}
+
+/** The default `maxCsvRows`. */
+export const defaultMaxCsvRows = 2_000;
+/** The default `maxCsvCharacters`. */
+export const defaultMaxCsvCharacters = 1_000_000;
 
 /** Escape a CSV cell so it stays one GFM table cell: pipes escaped, line breaks as spaces. */
 function asPipeCell(value: string): string {
@@ -47,31 +76,113 @@ function asPipeCell(value: string): string {
     .replace(/\|/g, "\\|");
 }
 
+/** Where one cell of the generated pipe table came from in the CSV file. */
+interface CellOrigin {
+  /** The cell text's first column in the generated line. */
+  column: number;
+  /** Where the cell starts in the CSV file. */
+  start: Point;
+  /** Whether generated columns map one to one onto CSV columns (unquoted, nothing escaped). */
+  exact: boolean;
+}
+
+/** The rows of one CSV file as loaded: cell values, and where each cell and row starts. */
+interface CsvSource {
+  rows: string[][];
+  cells: CsvCellStart[][];
+  rowLines: number[];
+}
+
+/**
+ * Write CSV rows as one GFM pipe table (rows padded to the header's width; short rows are
+ * reported apart), and note where each generated cell came from so points map back.
+ */
+function pipeTable(source: CsvSource): { markdown: string; origins: CellOrigin[][] } {
+  const width = source.rows[0]?.length ?? 0;
+  const lines: string[] = [];
+  const origins: CellOrigin[][] = [];
+  for (const [index, row] of source.rows.entries()) {
+    const rowStart: Point = { line: source.rowLines[index] ?? 1, column: 1 };
+    let column = 3;
+    const texts: string[] = [];
+    const rowOrigins: CellOrigin[] = [];
+    for (let cell = 0; cell < width; cell++) {
+      const value = row[cell] ?? "";
+      const text = asPipeCell(value) || " ";
+      const start = source.cells[index]?.[cell];
+      rowOrigins.push({
+        column,
+        start: start ? { line: start.line, column: start.column } : rowStart,
+        exact: start?.verbatim === true && text === value,
+      });
+      texts.push(text);
+      column += text.length + 3;
+    }
+    lines.push(`| ${texts.join(" | ")} |`);
+    origins.push(rowOrigins);
+    if (index === 0) {
+      lines.push(`|${" --- |".repeat(width)}`);
+      origins.push(rowOrigins);
+    }
+  }
+  return { markdown: lines.join("\n"), origins };
+}
+
+/** Map a point of the generated pipe table back into the CSV file. */
+function csvPoint(origins: CellOrigin[][], point: Point | undefined): Point {
+  const row = origins[(point?.line ?? 1) - 1] ?? origins[0] ?? [];
+  const column = point?.column ?? 1;
+  const origin = row.findLast((cell) => cell.column <= column) ?? row[0];
+  if (!origin) return { line: 1, column: 1 };
+  if (!origin.exact) return origin.start;
+  return { line: origin.start.line, column: origin.start.column + column - origin.column };
+}
+
 /**
  * Parse CSV rows as one GFM pipe table, so every cell is inline Markdown exactly as in a pipe
- * table, in one parse. Rows are padded to the header's width (short rows are reported apart).
+ * table, in one parse, under the body's depth guard and HTML policy. Problems in cells are
+ * reported in the CSV file at the cell; the nodes themselves get the container's place.
  */
 function parseCsvCells(
-  rows: string[][],
+  source: CsvSource,
   file: VFile,
   place: Position | undefined,
-  note: string,
+  csvFile: string,
 ): TableRow[] {
-  const width = rows[0]?.length ?? 0;
-  const line = (row: string[]) =>
-    `| ${Array.from({ length: width }, (_, i) => asPipeCell(row[i] ?? "") || " ").join(" | ")} |`;
-  const markdown = [
-    line(rows[0] ?? []),
-    `|${" --- |".repeat(width)}`,
-    ...rows.slice(1).map(line),
-  ].join("\n");
+  const { markdown, origins } = pipeTable(source);
+  const tooDeep = (depth: number, point: Point | undefined) =>
+    report(
+      file,
+      "table-csv-too-large",
+      `Unexpected nesting ${depth} levels deep in a CSV cell, expected at most ${maxNestingDepth}; flatten the cell's content.`,
+      csvPoint(origins, point),
+      { file: csvFile },
+    );
+  const deep = findDeepNesting(markdown);
+  if (deep) {
+    tooDeep(deep.depth, deep);
+    return [];
+  }
   const cellFile = new VFile({ value: markdown });
-  const tree = cellTransforms.parse(cellFile);
+  let tree: Root;
+  try {
+    tree = cellTransforms.parse(cellFile);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    tooDeep(maxNestingDepth, undefined);
+    return [];
+  }
+  const deepNode = findDeepNode(tree);
+  if (deepNode) {
+    tooDeep(deepNode.depth, deepNode.point);
+    return [];
+  }
   cellTransforms.runSync(tree, cellFile);
   for (const message of cellFile.messages) {
     const rule =
       message.ruleId && isRuleId(message.ruleId) ? message.ruleId : "table-csv-malformed";
-    report(file, rule, message.reason, place, { note });
+    const at = message.line ? { line: message.line, column: message.column ?? 1 } : undefined;
+    report(file, rule, message.reason, csvPoint(origins, at), { file: csvFile });
   }
   const table = tree.children.find((child): child is Table => child.type === "table");
   const parsed = table?.children ?? [];
@@ -108,50 +219,28 @@ interface CsvRows {
   ok: boolean;
 }
 
-function loadCsvRows(src: string, node: FloatNode, file: VFile): CsvRows {
+const csvKind: ResourceKind = {
+  noun: "CSV table",
+  missing: "table-csv-missing",
+  unreadable: "table-csv-malformed",
+};
+
+function loadCsvRows(
+  src: string,
+  node: FloatNode,
+  file: VFile,
+  limits: Required<Options>,
+): CsvRows {
   const place = node.position?.start;
-  const resource = file.data.resources?.csv.get(src);
-  if (!resource || resource.status === "missing") {
-    report(
-      file,
-      "table-csv-missing",
-      `Missing CSV table \`${src}\`: no file at that path, relative to the manuscript. Check the name and folder.`,
-      place,
-    );
-    return { rows: [], ok: false };
-  }
-  if (resource.status === "outside") {
-    report(
-      file,
-      "path-outside-root",
-      `Unexpected CSV path \`${src}\` outside the manuscript's root, expected a file inside the project; move or copy it there.`,
-      place,
-    );
-    return { rows: [], ok: false };
-  }
-  if (resource.status === "remote") {
-    report(
-      file,
-      "path-remote",
-      `Unexpected remote CSV table \`${src}\`, expected a local file: nothing is fetched while rendering. Download it next to the manuscript.`,
-      place,
-    );
+  const resource = file.data.resources?.csv.get(src) ?? {
+    status: "missing" as const,
+    absolutePath: src,
+  };
+  if (resource.status !== "ok") {
+    reportResourceFailure(file, resource, csvKind, src, place);
     return { rows: [], ok: false };
   }
   const csvFile = displayPath(resource.absolutePath, file.cwd);
-  if (resource.status !== "ok") {
-    const where = resource.line
-      ? { line: resource.line, column: resource.column ?? 1 }
-      : { line: 1, column: 1 };
-    report(
-      file,
-      "table-csv-malformed",
-      `Cannot read CSV table \`${src}\`: ${resource.detail}.`,
-      where,
-      { file: csvFile },
-    );
-    return { rows: [], ok: false };
-  }
   if (resource.rows.length === 0) {
     report(
       file,
@@ -161,6 +250,34 @@ function loadCsvRows(src: string, node: FloatNode, file: VFile): CsvRows {
       { file: csvFile },
     );
     return { rows: [], ok: false };
+  }
+  const tooLarge = (found: string, expected: string, line: number) => {
+    report(
+      file,
+      "table-csv-too-large",
+      `Unexpected CSV table \`${src}\` with ${found}, expected at most ${expected}; split it or move it to supplementary material.`,
+      { line, column: 1 },
+      { file: csvFile },
+    );
+    return { rows: [], ok: false };
+  };
+  if (resource.rows.length > limits.maxCsvRows) {
+    return tooLarge(
+      `more than ${limits.maxCsvRows.toLocaleString("en-US")} rows`,
+      `${limits.maxCsvRows.toLocaleString("en-US")} rows`,
+      resource.rowLines[limits.maxCsvRows] ?? 1,
+    );
+  }
+  let characters = 0;
+  for (const [index, row] of resource.rows.entries()) {
+    for (const cell of row) characters += cell.length;
+    if (characters > limits.maxCsvCharacters) {
+      return tooLarge(
+        `more than ${limits.maxCsvCharacters.toLocaleString("en-US")} characters of cell text`,
+        `${limits.maxCsvCharacters.toLocaleString("en-US")} characters`,
+        resource.rowLines[index] ?? 1,
+      );
+    }
   }
   const width = resource.rows[0]?.length ?? 0;
   for (const [index, row] of resource.rows.entries()) {
@@ -174,7 +291,7 @@ function loadCsvRows(src: string, node: FloatNode, file: VFile): CsvRows {
       );
     }
   }
-  return { rows: parseCsvCells(resource.rows, file, node.position, `in ${csvFile}`), ok: true };
+  return { rows: parseCsvCells(resource, file, node.position, csvFile), ok: true };
 }
 
 const alignClass = { left: "align-left", right: "align-right", center: "align-center" } as const;
@@ -205,7 +322,7 @@ function fitRows(rows: TableRow[]): void {
   }
 }
 
-function transformTable(node: FloatNode, file: VFile): void {
+function transformTable(node: FloatNode, file: VFile, limits: Required<Options>): void {
   const id = floatId(node);
   const written = node.attributes?.id;
   if (!id) {
@@ -231,7 +348,7 @@ function transformTable(node: FloatNode, file: VFile): void {
   let rows: TableRow[] = [];
   let align: Table["align"] = null;
   if (src) {
-    rows = loadCsvRows(src, node, file).rows;
+    rows = loadCsvRows(src, node, file, limits).rows;
     const inline = children.find((child) => child.type === "table");
     if (inline) {
       report(
@@ -301,16 +418,20 @@ function transformTable(node: FloatNode, file: VFile): void {
 }
 
 /** Lay out and check every table of `tree`. */
-export function transformTables(tree: Root, file: VFile): void {
+export function transformTables(tree: Root, file: VFile, options: Options = {}): void {
+  const limits: Required<Options> = {
+    maxCsvRows: options.maxCsvRows ?? defaultMaxCsvRows,
+    maxCsvCharacters: options.maxCsvCharacters ?? defaultMaxCsvCharacters,
+  };
   visit(tree, (node) => {
     if (!isFloatNode(node) || node.name !== "table") return undefined;
     // A table already laid out (the transform ran before) is left as it is.
-    if (node.data?.hName !== "div") transformTable(node, file);
+    if (node.data?.hName !== "div") transformTable(node, file, limits);
     return "skip";
   });
 }
 
-/** unified plugin: tables (see module doc). */
-export function remarkTables() {
-  return (tree: Root, file: VFile) => transformTables(tree, file);
+/** unified plugin: tables (see module doc); `options` set the CSV limits. */
+export function remarkTables(options: Options = {}) {
+  return (tree: Root, file: VFile) => transformTables(tree, file, options);
 }

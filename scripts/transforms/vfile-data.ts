@@ -51,7 +51,10 @@ declare module "vfile" {
     frontMatter: FrontMatter;
     /** Written by `remarkValidateFrontMatter`. */
     locateFrontMatter: FrontMatterLocator;
-    /** The journal profile in use; written by the pipeline before the transforms run. */
+    /**
+     * The journal profile in use, written by the pipeline once loaded, for the stages after the
+     * transforms (render, PDF, watch). Transforms take their settings as options instead.
+     */
     journal: JournalProfile;
     /** Files the manuscript names, loaded by the loaders. */
     resources: Resources;

@@ -12,6 +12,7 @@
  * "6.3", "39,000" and "g/dL" are one word each; "10 × 6 cm" is three ("×" is not a word).
  */
 import type { Parent, Root, RootContent } from "mdast";
+import { toString as textOf } from "mdast-util-to-string";
 import type { Point } from "unist";
 
 /** One counted word: the pattern above, global and Unicode-aware. */
@@ -50,9 +51,9 @@ const skippedNodes: ReadonlySet<string> = new Set([
   "imageReference",
 ]);
 
+/** The text of a node, images' alt text left out. */
 function plainText(node: RootContent): string {
-  if (!("children" in node)) return "value" in node ? String(node.value) : "";
-  return node.children.map(plainText).join("");
+  return textOf(node, { includeImageAlt: false });
 }
 
 /** Count the body words of `tree` (see the module doc for what counts). */

@@ -1,7 +1,7 @@
 /**
  * Type declarations for the part of citation-js 0.8 that Casepress uses.
  *
- * citation-js ships no TypeScript types. Only `scripts/bibliography.ts` imports it;
+ * citation-js ships no TypeScript types. Only `scripts/bibliography/citation-js.ts` imports it;
  * these declarations describe that surface and nothing more. Return values that come
  * from parsed user data are typed `unknown` so the caller has to check them.
  */

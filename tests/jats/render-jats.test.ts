@@ -39,10 +39,10 @@ afterAll(async () => {
 
 /** The JATS of a compiled manuscript, as `build` writes it (after the asset URLs are rewritten). */
 function jatsOf(compiled: CompiledManuscript): string {
-  if (!compiled.profile || !compiled.file.data.resources)
-    throw new Error("the manuscript did not compile");
+  const journal = compiled.file.data.journal;
+  if (!journal || !compiled.file.data.resources) throw new Error("the manuscript did not compile");
   rewriteAssetUrls(compiled.tree, compiled.file.data.resources, "input_files");
-  return renderJats(compiled.tree, compiled.file, compiled.profile, {
+  return renderJats(compiled.tree, compiled.file, journal, {
     date: new Date(Date.UTC(2026, 0, 2)),
   });
 }
@@ -262,7 +262,7 @@ describe("JATS of every fixture manuscript", () => {
         const input = join(fixtures, group, name, "input.md");
         if (!existsSync(input)) continue;
         const compiled = await compileFile(input, { root: join(fixtures, group, name) });
-        if (!compiled.profile || !compiled.file.data.resources) continue;
+        if (!compiled.file.data.journal || !compiled.file.data.resources) continue;
         const xml = jatsOf(compiled);
         // Without an ISSN (the preprint journal) the writer warns that the DTD will object.
         if (messagesOf(compiled.file, "jats-issn-missing").length > 0) continue;

@@ -2,7 +2,11 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findBrowser, SYSTEM_BROWSER_PATHS } from "../../scripts/pdf/find-browser.ts";
+import {
+  CACHE_EXECUTABLES,
+  findBrowser,
+  SYSTEM_BROWSER_PATHS,
+} from "../../scripts/pdf/find-browser.ts";
 
 /** A fake file system: the listed paths are executables, the map gives directory entries. */
 function fakeFs(executables: string[], dirs: Record<string, string[]> = {}) {
@@ -139,8 +143,12 @@ describe("setup-browser.mjs", () => {
   it("searches the same system paths as find-browser.ts", async () => {
     const modulePath = "../../scripts/pdf/setup-browser.mjs";
     // Plain JavaScript without type declarations; only this exported array is read.
-    const setup = (await import(modulePath)) as { SYSTEM_BROWSER_PATHS: string[] };
+    const setup = (await import(modulePath)) as {
+      SYSTEM_BROWSER_PATHS: string[];
+      CACHE_EXECUTABLES: string[];
+    };
     expect(setup.SYSTEM_BROWSER_PATHS).toEqual([...SYSTEM_BROWSER_PATHS]);
+    expect(setup.CACHE_EXECUTABLES).toEqual([...CACHE_EXECUTABLES]);
   });
 
   it("finds the browser named by PUPPETEER_EXECUTABLE_PATH", async () => {

@@ -195,10 +195,24 @@ describe("pdf-metadata (no browser needed)", () => {
     expect(Buffer.from(pdf).toString("latin1")).toMatch(/\/ID \[ <[0-9A-F]{32}> <[0-9A-F]{32}> \]/);
   });
 
-  it("rejects an epoch that is not a number", async () => {
-    await expect(
-      applyPdfMetadata(await chromiumLikePdf(1), { ...METADATA, sourceDateEpoch: Number.NaN }),
-    ).rejects.toThrow(/not a valid number of seconds/);
+  it("rejects an epoch that is not a number, or past the year 9999", async () => {
+    for (const sourceDateEpoch of [Number.NaN, 253402300800, -1]) {
+      await expect(
+        applyPdfMetadata(await chromiumLikePdf(1), { ...METADATA, sourceDateEpoch }),
+      ).rejects.toThrow(/not a valid number of seconds/);
+    }
+  });
+
+  it("writes every string as a hex string, so none can end early", async () => {
+    const pdf = await applyPdfMetadata(await chromiumLikePdf(1), {
+      ...METADATA,
+      title: "x) /Author (evil",
+      language: "en) /Evil (x",
+    });
+    const text = Buffer.from(pdf).toString("latin1");
+    expect(text).not.toContain("/Evil");
+    expect(text).not.toContain("(evil");
+    expect(text).toMatch(/\/Lang <FEFF[0-9A-F]+>/);
   });
 });
 

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeScaledManuscript } from "../../scripts/bench/scale-manuscript.ts";
-import { buildManuscript, type PdfPrinter } from "../../scripts/cli/build.ts";
+import { buildManuscript } from "../../scripts/cli/build.ts";
+import type { PdfPrinter } from "../../scripts/pdf/pdf-printer.ts";
 import { writeFilesAtomic } from "../../scripts/publish/write-atomic.ts";
 import { repositoryDirectory } from "../helpers.ts";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cssString, fillTemplate, pageOffset } from "../../scripts/render/render-page.ts";
+import { cssString } from "../../scripts/render/escape.ts";
+import { fillTemplate, pageOffset } from "../../scripts/render/render-page.ts";
 
 describe("render-page helpers", () => {
   it("starts the page counter so the first page prints the article's first page", () => {

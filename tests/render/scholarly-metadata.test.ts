@@ -21,8 +21,9 @@ afterAll(async () => {
 });
 
 async function page(compiled: CompiledManuscript, pdfUrl?: string): Promise<string> {
-  if (!compiled.profile) throw new Error("the manuscript did not compile");
-  return renderPage(compiled.tree, compiled.file, compiled.profile, {
+  const journal = compiled.file.data.journal;
+  if (!journal) throw new Error("the manuscript did not compile");
+  return renderPage(compiled.tree, compiled.file, journal, {
     assetsDirectory: assetsDirectoryName("case-report"),
     generator: `Casepress ${casepressVersion}`,
     ...(pdfUrl ? { pdfUrl } : {}),

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
-import { gridColumns } from "../../scripts/transforms/remark-figures.ts";
+import { emptyResources } from "../../scripts/loaders/resources.ts";
+import { manuscriptParser } from "../../scripts/parse/parse-manuscript.ts";
+import { gridColumns, remarkFigures } from "../../scripts/transforms/remark-figures.ts";
 import {
   collapseHtml,
   compileFixture,
@@ -78,5 +81,29 @@ describe("remarkFigures", () => {
 
   it("lays several images out in a square-ish grid", () => {
     expect([1, 2, 3, 4, 5, 9, 10].map(gridColumns)).toEqual([1, 2, 2, 2, 3, 3, 4]);
+  });
+});
+
+describe("remarkFigures options", () => {
+  /** Run the plugin alone, with `options`, on one 2,000 px wide PNG; no journal on the file. */
+  function run(options: Parameters<typeof remarkFigures>[0]) {
+    const file = new VFile({ value: "![A calf.](a.png)\n" });
+    file.data.resources = emptyResources();
+    file.data.resources.images.set("a.png", {
+      status: "ok",
+      absolutePath: "/project/a.png",
+      format: "png",
+      width: 2000,
+      height: 1000,
+    });
+    const processor = manuscriptParser().use(remarkFigures, options);
+    processor.runSync(processor.parse(file), file);
+    return file.messages.map((message) => message.ruleId);
+  }
+
+  it("takes the journal's figure rules as options, not from file.data.journal", () => {
+    expect(run({})).toEqual([]);
+    expect(run({ "min-dpi": 600 })).toEqual(["figure-resolution-low"]);
+    expect(run({ formats: ["tiff"] })).toEqual(["figure-format-unsupported"]);
   });
 });

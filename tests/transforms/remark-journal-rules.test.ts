@@ -5,15 +5,11 @@ import type { Root } from "mdast";
 import { describe, expect, it } from "vitest";
 import { rules } from "../../scripts/diagnostics/rules.ts";
 import { loadJournal } from "../../scripts/loaders/load-journal.ts";
+import { remarkJournalRules } from "../../scripts/transforms/remark-journal-rules.ts";
+import { remarkValidateFrontMatter } from "../../scripts/transforms/remark-validate-front-matter.ts";
 import { countBodyWords, countWords } from "../../scripts/transforms/word-count.ts";
-import {
-  compileFile,
-  compileMarkdown,
-  frontMatter,
-  messagesOf,
-  repositoryDirectory,
-  runFixture,
-} from "../helpers.ts";
+import { runFixtureFolder, runMarkdown, testFixtures } from "../fixture-runner.ts";
+import { compileFile, frontMatter, messagesOf, repositoryDirectory } from "../helpers.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "journal-rules");
 const ownRules = new Set([
@@ -29,13 +25,10 @@ const cases = readdirSync(fixtures, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 
+// The whole pipeline: the rules come from the journal each fixture names, and the counts need
+// every transform before them (citations numbered, floats found).
 describe("journal rule fixtures (input.md → expected-messages.txt)", () => {
-  for (const name of cases) {
-    it(name, async () => {
-      const run = await runFixture(join(fixtures, name), own);
-      expect(run.messages).toEqual(run.expectedMessages);
-    });
-  }
+  testFixtures(fixtures, { keep: own });
 
   it("cover every journal rule with its registry severity", () => {
     const expected = cases.flatMap((name) =>
@@ -54,10 +47,7 @@ describe("journal rule fixtures (input.md → expected-messages.txt)", () => {
 
 describe("remarkJournalRules", () => {
   it("says which limit was exceeded, by how much, and what the word count counts", async () => {
-    const { file } = await (async () => {
-      const run = await runFixture(join(fixtures, "limits"), own);
-      return run.compiled;
-    })();
+    const { file } = await runFixtureFolder(join(fixtures, "limits"));
     const reasons = messagesOf(file, "journal-limit-exceeded").map((message) => message.reason);
     expect(reasons).toContainEqual(
       expect.stringContaining("Unexpected 21 words of body text, expected at most 20"),
@@ -73,15 +63,15 @@ describe("remarkJournalRules", () => {
   });
 
   it("suggests the nearest affiliation id", async () => {
-    const { compiled } = await runFixture(join(fixtures, "affiliations"), own);
-    expect(messagesOf(compiled.file, "affiliation-unknown")[0]?.reason).toContain(
+    const { file } = await runFixtureFolder(join(fixtures, "affiliations"));
+    expect(messagesOf(file, "affiliation-unknown")[0]?.reason).toContain(
       "Did you mean `derm-consult`?",
     );
   });
 
   it("places a missing section after the last required one present", async () => {
     const markdown = `${frontMatter("funding: None.", "conflicts: None declared.")}\n# Introduction\n\nText.\n\n# Case report\n\nText.\n\n# Acknowledgments\n\nText.\n`;
-    const { file } = await compileMarkdown(markdown);
+    const { file } = await runMarkdown(markdown);
     const [missing] = messagesOf(file, "journal-section-missing");
     expect(missing?.reason).toContain("expected a `# Discussion` heading after “Case report”");
     expect(missing?.line).toBe(markdown.split("\n").indexOf("# Acknowledgments") + 1);
@@ -89,7 +79,7 @@ describe("remarkJournalRules", () => {
 
   it("checks nothing the profile leaves out (the preprint has no limits or sections)", async () => {
     const markdown = `${frontMatter("journal: preprint", "funding: None.", "conflicts: None declared.")}\n# Whatever\n\nText.\n`;
-    const { file } = await compileMarkdown(markdown);
+    const { file } = await runMarkdown(markdown);
     expect(file.messages.filter((message) => own(message.ruleId ?? ""))).toEqual([]);
   });
 
@@ -102,6 +92,39 @@ describe("remarkJournalRules", () => {
     if ("rule" in journal) throw new Error(journal.message);
     expect(file.data.bodyWords).toBeGreaterThan(900);
     expect(file.data.bodyWords).toBeLessThanOrEqual(journal.limits.words ?? 0);
+  });
+});
+
+describe("remarkJournalRules options (parse + front matter + this plugin)", () => {
+  const folder = join(fixtures, "sections");
+
+  it("checks only what its options ask for", async () => {
+    const none = await runFixtureFolder(folder, {
+      plugins: [remarkValidateFrontMatter, [remarkJournalRules, { journalName: "Any" }]],
+    });
+    expect(none.messages).toEqual([]);
+  });
+
+  it("names the journal and the sections its options require", async () => {
+    const { file } = await runFixtureFolder(folder, {
+      plugins: [
+        remarkValidateFrontMatter,
+        [remarkJournalRules, { journalName: "Test Journal", requiredSections: ["Methods"] }],
+      ],
+    });
+    expect(file.messages.map((message) => message.reason)).toEqual([
+      expect.stringMatching(/^Missing section “Methods”: Test Journal requires “Methods”;/),
+    ]);
+  });
+
+  it("applies a limit from its options", async () => {
+    const { messages } = await runFixtureFolder(folder, {
+      plugins: [
+        remarkValidateFrontMatter,
+        [remarkJournalRules, { journalName: "Test Journal", limits: { authors: 0 } }],
+      ],
+    });
+    expect(messages).toEqual(["input.md:4:5 error journal-limit-exceeded"]);
   });
 });
 
@@ -131,7 +154,7 @@ describe("word count", () => {
       "",
     ].join("\n");
     const refs = JSON.stringify([{ id: "alpha", type: "article-journal", title: "A" }]);
-    const { tree } = await compileMarkdown(markdown, { files: { "refs.json": refs } });
+    const { tree } = await runMarkdown(markdown, { files: { "refs.json": refs } });
     const counted = countBodyWords(tree as Root);
     expect(counted.count).toBe(4);
     const fourth = counted.placeOf(4);

@@ -4,11 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formatNumber, toAlpha, toRoman } from "../../scripts/transforms/numbering.ts";
 import { resolveCrossReferences } from "../../scripts/transforms/remark-cross-references.ts";
 import { transformFigures } from "../../scripts/transforms/remark-figures.ts";
-import {
-  abbreviationDefinitions,
-  isAbbreviationLike,
-  numberFloats,
-} from "../../scripts/transforms/remark-number-floats.ts";
+import { numberFloats } from "../../scripts/transforms/remark-number-floats.ts";
 import { transformTables } from "../../scripts/transforms/remark-tables.ts";
 import {
   compileFile,
@@ -62,37 +58,6 @@ describe("numbering", () => {
   });
 });
 
-describe("abbreviationDefinitions", () => {
-  it("reads footnote definitions as the journal prints them", () => {
-    const found = abbreviationDefinitions("aCL, Anticardiolipin antibody; LA, lupus antibody.");
-    expect(Object.fromEntries(found)).toEqual({
-      aCL: "Anticardiolipin antibody",
-      LA: "lupus antibody",
-    });
-  });
-
-  it('reads "long form (ABBR)" in legends, plurals included', () => {
-    const found = abbreviationDefinitions(
-      "Stained with hematoxylin-eosin (HE) in a patient with antiphospholipid antibodies (APLAs). (Original magnification: ×4.)",
-    );
-    expect(Object.fromEntries(found)).toEqual({
-      HE: "hematoxylin-eosin",
-      APLAs: "antiphospholipid antibodies",
-    });
-  });
-
-  it("ignores sentences that only look like definitions", () => {
-    expect(abbreviationDefinitions("MRI, done 2 years earlier, showed the infarct.").size).toBe(0);
-    expect(abbreviationDefinitions("In SLE, ulcers are common. Panels (A) and (B).").size).toBe(0);
-    expect(abbreviationDefinitions("Yes (aCL)").size).toBe(0);
-  });
-
-  it("knows what an abbreviation looks like", () => {
-    expect(["aCL", "LA", "APLAs", "T1", "mRNA"].every(isAbbreviationLike)).toBe(true);
-    expect(["A", "The", "x", "long form"].some(isAbbreviationLike)).toBe(false);
-  });
-});
-
 describe("remarkNumberFloats", () => {
   it("numbers floats called out only from a legend after those of the running text", async () => {
     const { file } = await compileFixture(join(fixtures, "cross-references", "forward"));
@@ -115,7 +80,8 @@ describe("remarkNumberFloats", () => {
     const again = structuredClone(tree);
     transformFigures(again, file);
     transformTables(again, file);
-    numberFloats(again, file);
+    const journal = file.data.journal;
+    numberFloats(again, file, journal && { labels: journal.labels, numbering: journal.numbering });
     resolveCrossReferences(again, file);
     expect(JSON.stringify(again)).toBe(once);
   });

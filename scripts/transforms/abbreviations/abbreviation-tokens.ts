@@ -224,3 +224,12 @@ export function intrinsicSkip(token: string): SkipReason | undefined {
   if (isCamelCaseName(token)) return "name";
   return undefined;
 }
+
+/**
+ * Whether `token` is an abbreviation that needs its long form: it looks like one and is not a
+ * unit, Roman numeral, chemical formula or name. `pH` and `mmHg` are units; `T1` (as in
+ * T1-weighted) has one capital and is not abbreviation-like, in legends as in the text.
+ */
+export function needsLongForm(token: string): boolean {
+  return isAbbreviationLike(token) && intrinsicSkip(token) === undefined;
+}
