@@ -6,18 +6,20 @@ import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
+import { renderJats } from "../jats/render-jats.ts";
 import { casepressVersion, fontsDirectory } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
 import { describeFailure, type FileKind, outputPath, readGuarded } from "../loaders/path-guard.ts";
 import type { PdfPrinter } from "../pdf/pdf-printer.ts";
 import { compileManuscript } from "../pipeline.ts";
-import { OutputStage, writeFilesAtomic } from "../publish/write-atomic.ts";
+import { OutputStage } from "../publish/write-atomic.ts";
 import { preprintBanner } from "../render/preprint-banner.ts";
 import { renderPage } from "../render/render-page.ts";
+import { sourceDateFor } from "../render/source-date.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
 
 /** The output formats `build` writes. */
-export type OutputFormat = "html" | "pdf" | "docx";
+export type OutputFormat = "html" | "pdf" | "docx" | "jats";
 
 /** Options of `casepress build`. */
 export interface BuildOptions {
@@ -59,6 +61,12 @@ export function assetsDirectoryName(name: string): string {
   return `${name}_files`;
 }
 
+/** The build date: a valid `SOURCE_DATE_EPOCH`, so the output is reproducible; else now. */
+function buildDate(file: VFile): Date {
+  const epoch = sourceDateFor(file);
+  return epoch.kind === "valid" ? new Date(epoch.seconds * 1000) : new Date();
+}
+
 /** A file copied into the assets folder, with the folder it must stay inside. */
 interface AssetSource {
   from: string;
@@ -92,15 +100,17 @@ export async function buildManuscript(
         generator: `Casepress ${casepressVersion}`,
       })
     : undefined;
-  if (docx && !options.formats.includes("html")) {
-    await writeFilesAtomic([docx]);
-    return { file, outputs: [docx.path] };
-  }
   const assets = assetsDirectoryName(name);
   const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
+  // JATS XML for deposit: the figures it names are the ones copied into the assets folder.
+  const jats = options.formats.includes("jats")
+    ? renderJats(compiled.tree, file, profile, { date: buildDate(file) })
+    : undefined;
+  const writesHtml = options.formats.includes("html") || options.formats.includes("pdf");
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
+    ...(options.formats.includes("pdf") ? { pdfUrl: `${name}.pdf` } : {}),
     ...(profile.templateHtml.includes("{{banner}}")
       ? { banner: preprintBanner(file, absolutePath, options.versionLabel) }
       : {}),
@@ -109,19 +119,23 @@ export async function buildManuscript(
   // Every source is read through the path guard, inside the folder it belongs to.
   const root = file.data.manuscript?.root ?? dirname(absolutePath);
   const sources: AssetSource[] = [
-    ...profile.stylesheets.map((stylesheet) => ({
+    ...(writesHtml ? profile.stylesheets : []).map((stylesheet) => ({
       from: join(profile.directory, stylesheet),
       root: profile.directory,
       kind: "journal" as const,
       to: stylesheet,
     })),
-    ...profile.fonts.map((font) => ({
+    ...(writesHtml ? profile.fonts : []).map((font) => ({
       from: join(fontsDirectory(), font),
       root: fontsDirectory(),
       kind: "font" as const,
       to: `fonts/${basename(font)}`,
     })),
-    ...copies.map((copy) => ({ ...copy, root, kind: "image" as const })),
+    ...(writesHtml || jats !== undefined ? copies : []).map((copy) => ({
+      ...copy,
+      root,
+      kind: "image" as const,
+    })),
   ];
   // Look at every source at once; in a warm process, reuse what did not change since last time.
   const copied = options.copiedAssets;
@@ -177,12 +191,19 @@ export async function buildManuscript(
       await stage.abort();
       return { file, outputs: [] };
     }
+    const names = stagedAssets > 0 ? [assets] : [];
     const htmlName = `${name}.html`;
-    const stagedHtml = await stage.write(htmlName, html);
-    const names = [htmlName, ...(stagedAssets > 0 ? [assets] : [])];
-    const htmlPath = outputPath(outDir, htmlName);
-    written.unshift(htmlPath);
-    if (options.formats.includes("pdf") && printer) {
+    const stagedHtml = writesHtml ? await stage.write(htmlName, html) : undefined;
+    if (writesHtml) {
+      names.unshift(htmlName);
+      written.unshift(outputPath(outDir, htmlName));
+    }
+    if (jats !== undefined) {
+      await stage.write(`${name}.xml`, jats);
+      names.push(`${name}.xml`);
+      written.push(outputPath(outDir, `${name}.xml`));
+    }
+    if (stagedHtml && options.formats.includes("pdf") && printer) {
       // The PDF is printed from the staged page, beside its staged assets.
       const pdf = await printer.print(stagedHtml, stage.directory, file);
       if (pdf) {

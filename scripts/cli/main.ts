@@ -37,7 +37,7 @@ Usage:
 
 Build options:
   -o, --out <dir>            output folder (default: dist)
-  -f, --format <list>        html, pdf, docx or a list such as html,pdf,docx (default: html,pdf)
+  -f, --format <list>        html, pdf, docx, jats (JATS XML), comma-separated (default: html,pdf)
   -j, --journal <id>         journal folder under templates/ (default: front matter, then jaad-case-reports)
       --root <dir>           the manuscript's root; files it names must lie inside
       --version-label <text> preprint version label (default: $CASEPRESS_VERSION_LABEL, $GITHUB_SHA)
@@ -71,9 +71,9 @@ function parseFormats(value: string | undefined): OutputFormat[] {
     .filter(Boolean);
   if (formats.length === 0) fail("Empty --format, expected html, pdf or html,pdf.");
   for (const format of formats)
-    if (format !== "html" && format !== "pdf" && format !== "docx")
+    if (format !== "html" && format !== "pdf" && format !== "docx" && format !== "jats")
       fail(
-        `Unknown build format \`${format}\`, expected html, pdf, docx or a list such as html,pdf.`,
+        `Unknown build format \`${format}\`, expected html, pdf, docx or jats, comma-separated.`,
       );
   if (!formats.includes("html") && formats.includes("pdf")) formats.unshift("html");
   return formats as OutputFormat[];

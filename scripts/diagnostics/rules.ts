@@ -352,6 +352,11 @@ export const rules = {
     "package",
     "An exported figure file that, read back, lacks the size, format or dpi it was written with.",
   ),
+  "jats-issn-missing": rule(
+    "warning",
+    "jats",
+    "The JATS output has no ISSN, which the Journal Publishing DTD requires (`publication.issn` or the profile's `journal-meta.issn`).",
+  ),
 } as const satisfies Record<string, RuleDefinition>;
 
 /** A rule id Casepress can report. */

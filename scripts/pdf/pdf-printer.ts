@@ -54,7 +54,27 @@ function metadataOf(file: VFile) {
     keywords: frontMatter.keywords ?? [],
     creator: `Casepress ${casepressVersion}`,
     language: frontMatter.lang ?? file.data.journal?.lang ?? "en",
+    ...(frontMatter.publication?.doi ? { identifier: `doi:${frontMatter.publication.doi}` } : {}),
+    ...(frontMatter.publication?.copyright || frontMatter.publication?.license
+      ? {
+          rights: [frontMatter.publication.copyright, frontMatter.publication.license]
+            .filter(Boolean)
+            .join(" "),
+        }
+      : {}),
+    linkTexts: linkTextsOf(file),
   };
+}
+
+/** What each in-document link leads to, by the element id Chromium names its destination after. */
+function linkTextsOf(file: VFile): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const [id, float] of file.data.floats ?? []) texts.set(id, float.label);
+  for (const reference of file.data.references ?? []) {
+    texts.set(`ref-${reference.key}`, `Reference ${reference.number}`);
+    texts.set(reference.firstCitationId, "Back to the citation");
+  }
+  return texts;
 }
 
 /**

@@ -150,6 +150,23 @@ export const journalProfileSchema = z.strictObject({
   ),
   /** Rule severity overrides by rule id. */
   severities: z._default(z.record(z.string(), severity), {}),
+  /**
+   * Journal identity for deposit metadata (JATS `journal-meta`, Highwire and JSON-LD tags).
+   * All optional; the JATS DTD needs at least one ISSN (here or in `publication.issn`).
+   */
+  "journal-meta": z.prefault(
+    z.strictObject({
+      /** Journal ids by JATS `journal-id-type`, e.g. `{"nlm-ta": "JAAD Case Rep"}`. */
+      ids: z._default(z.record(z.string(), z.string().check(z.minLength(1))), {}),
+      /** The abbreviated title (NLM title abbreviation). */
+      "abbreviated-title": z.optional(z.string().check(z.minLength(1))),
+      /** ISSNs by JATS `pub-type`: `{"epub": "2352-5126"}`. */
+      issn: z._default(z.record(z.string(), z.string().check(z.minLength(1))), {}),
+      /** The publisher's name. */
+      publisher: z.optional(z.string().check(z.minLength(1))),
+    }),
+    {},
+  ),
   /** The first-page citation line; `{journal}`, `{year}`, `{volume}`, `{issue}`, `{pages}` are filled in. */
   "citation-line": z._default(z.string(), "{journal} {year};{volume}:{pages}."),
 });
