@@ -15,10 +15,8 @@ import {
   type IStylesOptions,
   LineNumberRestartFormat,
   LineRuleType,
-  Packer,
   PageNumber,
   type Paragraph,
-  type ParagraphChild,
   SectionType,
   type Table,
   TextRun,
@@ -28,9 +26,8 @@ import type { Parent, PhrasingContent, Root, RootContent } from "mdast";
 import { toString as mdastToString } from "mdast-util-to-string";
 import type { VFile } from "vfile";
 import { createReferenceFormatter } from "../bibliography/bibliography.ts";
-import { buildTime, unzipEntries, zipDeterministic } from "../publish/deterministic-zip.ts";
-import { affiliationLetters, sortedAbbreviations } from "../render/render-front-matter.ts";
-import type { FrontMatter } from "../schemas/front-matter-schema.ts";
+import { buildTime } from "../publish/deterministic-zip.ts";
+import { sortedAbbreviations } from "../render/render-front-matter.ts";
 import type { JournalProfile } from "../schemas/journal-profile.ts";
 import { countWords } from "../transforms/word-count.ts";
 import {
@@ -44,6 +41,10 @@ import {
   tableParts,
   wordTable,
 } from "./docx-content.ts";
+import { packDocument } from "./docx-pack.ts";
+import { labelled, type SubmissionCounts, titlePage } from "./docx-title-page.ts";
+
+export type { SubmissionCounts } from "./docx-title-page.ts";
 
 /** Options of `renderDocx`. */
 export interface DocxOptions {
@@ -53,18 +54,6 @@ export interface DocxOptions {
   images?: ReadonlyMap<string, { data: Uint8Array; type: "png" | "jpg" | "gif" | "bmp" }>;
   /** The time stamped into the file; default `SOURCE_DATE_EPOCH` or now. */
   time?: Date;
-}
-
-/** Counts printed on the title page. */
-export interface SubmissionCounts {
-  /** Words in the abstract section; undefined when the manuscript has none. */
-  abstractWords: number | undefined;
-  /** The body word count the journal's word limit applies to (`word-count.ts`). */
-  textWords: number;
-  /** Numbered figures, tables and cited references. */
-  figures: number;
-  tables: number;
-  references: number;
 }
 
 type Block = Paragraph | Table;
@@ -120,104 +109,6 @@ function byNumber(floats: Parent[], file: VFile): Parent[] {
     .map((node, index) => ({ node, index }))
     .sort((a, b) => numberOf(a.node) - numberOf(b.node) || a.index - b.index)
     .map(({ node }) => node);
-}
-
-function joinRuns(parts: ParagraphChild[][], separator: string, last: string): ParagraphChild[] {
-  return parts.flatMap((part, index) =>
-    index === 0 ? part : [new TextRun(index === parts.length - 1 ? last : separator), ...part],
-  );
-}
-
-function labelled(settings: BlockSettings, label: string, value: string): Paragraph {
-  return paragraph(settings, {
-    children: [new TextRun({ text: `${label}: `, bold: true }), new TextRun(value)],
-  });
-}
-
-function titlePage(
-  frontMatter: FrontMatter,
-  profile: JournalProfile,
-  counts: SubmissionCounts,
-  settings: BlockSettings,
-): Block[] {
-  const letters = affiliationLetters(frontMatter);
-  const blocks: Block[] = [];
-  if (frontMatter["article-type"])
-    blocks.push(paragraph(settings, { children: [new TextRun(frontMatter["article-type"])] }));
-  blocks.push(
-    paragraph(settings, {
-      heading: HeadingLevel.TITLE,
-      children: [new TextRun(frontMatter.title)],
-    }),
-  );
-  if (frontMatter["short-title"])
-    blocks.push(labelled(settings, "Short title", frontMatter["short-title"]));
-  const authors = frontMatter.authors.map((author): ParagraphChild[] => {
-    const degrees = Array.isArray(author.degrees) ? author.degrees.join(", ") : author.degrees;
-    const refs = (author.affiliations ?? []).map((id) => letters.get(id) ?? "?").join(",");
-    return [
-      new TextRun(degrees ? `${author.name}, ${degrees}` : author.name),
-      ...(refs ? [new TextRun({ text: refs, superScript: true })] : []),
-    ];
-  });
-  if (authors.length > 0)
-    blocks.push(
-      paragraph(settings, {
-        spacing: { before: 240 },
-        children: joinRuns(authors, ", ", authors.length > 2 ? ", and " : " and "),
-      }),
-    );
-  for (const [id, letter] of letters) {
-    const name = frontMatter.affiliations?.[id];
-    if (name === undefined) continue;
-    blocks.push(
-      paragraph(settings, {
-        children: [new TextRun({ text: letter, superScript: true }), new TextRun(name)],
-      }),
-    );
-  }
-  if (frontMatter.location)
-    blocks.push(paragraph(settings, { children: [new TextRun(frontMatter.location)] }));
-  const corresponding = frontMatter.authors.find((author) => author.corresponding);
-  if (corresponding) {
-    const parts = [corresponding.name, corresponding.address, corresponding.email]
-      .filter((part): part is string => part !== undefined)
-      .join(", ");
-    blocks.push(
-      paragraph(settings, {
-        spacing: { before: 240 },
-        children: [
-          new TextRun({ text: `${profile.labels.correspondence}: `, bold: true }),
-          new TextRun(parts),
-        ],
-      }),
-    );
-  }
-  const abstractWords =
-    counts.abstractWords === undefined ? "no abstract" : `abstract ${counts.abstractWords}`;
-  blocks.push(
-    paragraph(settings, {
-      spacing: { before: 240 },
-      children: [
-        new TextRun({ text: "Word count: ", bold: true }),
-        new TextRun(`${abstractWords}; text ${counts.textWords}`),
-      ],
-    }),
-    paragraph(settings, {
-      children: [
-        new TextRun({ text: "Figures: ", bold: true }),
-        new TextRun(`${counts.figures}; `),
-        new TextRun({ text: "Tables: ", bold: true }),
-        new TextRun(`${counts.tables}; `),
-        new TextRun({ text: "References: ", bold: true }),
-        new TextRun(String(counts.references)),
-      ],
-    }),
-  );
-  const keywords = frontMatter.keywords ?? [];
-  if (keywords.length > 0)
-    blocks.push(labelled(settings, profile.labels.keywords, keywords.join("; ")));
-  return blocks;
 }
 
 function heading(settings: BlockSettings, text: string): Paragraph {
@@ -518,36 +409,6 @@ export function createSubmissionDocument(
       children,
     })),
   });
-}
-
-/** ISO time without fractions, as `dcterms:W3CDTF` is usually written. */
-function w3cdtf(time: Date): string {
-  return time.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/**
- * Pack a document deterministically: docx stamps the current time into `docProps/core.xml` and
- * into every zip entry, so the parts are unzipped, the core times set to `time`, and zipped
- * again with fixed entry times, `[Content_Types].xml` first.
- */
-export async function packDocument(document: Document, time: Date): Promise<Uint8Array> {
-  const packed = await Packer.toBuffer(document);
-  const stamp = w3cdtf(time);
-  const entries = unzipEntries(new Uint8Array(packed)).map((entry) => {
-    if (entry.path !== "docProps/core.xml") return entry;
-    const xml = new TextDecoder()
-      .decode(entry.data)
-      .replace(
-        /(<dcterms:(created|modified)\b[^>]*>)[^<]*(<\/dcterms:\2>)/g,
-        (_, open: string, _name: string, close: string) => `${open}${stamp}${close}`,
-      );
-    return { path: entry.path, data: new TextEncoder().encode(xml) };
-  });
-  const ordered = [
-    ...entries.filter((entry) => entry.path === "[Content_Types].xml"),
-    ...entries.filter((entry) => entry.path !== "[Content_Types].xml"),
-  ];
-  return zipDeterministic(ordered, time);
 }
 
 /** Render a compiled manuscript as its submission `.docx`, ready to write. */

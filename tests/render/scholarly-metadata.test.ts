@@ -136,7 +136,7 @@ describe("scholarly metadata of hostile input", () => {
   it("escapes values in attributes and keeps the JSON-LD inside its script", async () => {
     const hostile = '</script><script>alert(1)</script> & "quoted"';
     const compiled = await compileMarkdown(
-      frontMatter().replace("title: A test case", `title: '${hostile}'`) + "# Only\n\nText.\n",
+      `${frontMatter().replace("title: A test case", `title: '${hostile}'`)}# Only\n\nText.\n`,
     );
     temporary.push(compiled.directory);
     const html = await page(compiled);
