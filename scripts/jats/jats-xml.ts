@@ -6,31 +6,12 @@
 import type { Element, ElementContent, Root } from "xast";
 import { toXml } from "xast-util-to-xml";
 import { x } from "xastscript";
+import { xmlCharacters } from "../render/escape.ts";
+
+export { xmlCharacters } from "../render/escape.ts";
 
 /** A child accepted by `el`: a node, text, or nothing (skipped). */
 export type XmlChild = ElementContent | string | false | null | undefined;
-
-/** Whether a code point is an XML 1.0 `Char` (no C0 controls but tab, LF, CR; no lone surrogates; no U+FFFE/F). */
-function isXmlChar(code: number): boolean {
-  return (
-    code === 0x9 ||
-    code === 0xa ||
-    code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) ||
-    (code >= 0xe000 && code <= 0xfffd) ||
-    code >= 0x10000
-  );
-}
-
-/** Text with the characters XML 1.0 cannot represent removed. */
-export function xmlCharacters(value: string): string {
-  let clean = true;
-  for (const char of value) if (!isXmlChar(char.codePointAt(0) ?? 0)) clean = false;
-  if (clean) return value;
-  let result = "";
-  for (const char of value) if (isXmlChar(char.codePointAt(0) ?? 0)) result += char;
-  return result;
-}
 
 /** An XML name-safe id: `prefix` plus `value` when that is an NCName, else `prefix` plus `fallback`. */
 export function xmlId(prefix: string, value: string, fallback: string | number): string {

@@ -137,39 +137,20 @@ function unit(code: number): string {
  * references may name them); DEL and C1 controls, allowed but discouraged, become references.
  */
 function xmlUnrepresentable(code: number): string | undefined {
-  if (code === 0x09 || code === 0x0a || code === 0x0d) return undefined;
   if (code <= 0x1f || isSurrogate(code) || code === 0xfffe || code === 0xffff) return REPLACEMENT;
-  if (isControl(code)) return `&#x${hex(code)};`;
   return undefined;
 }
 
 /**
- * Text for XML element content (JATS): `&`, `<` and `>` become `&amp;`, `&lt;`, `&gt;`; a
- * carriage return becomes `&#xD;` so that parsers do not fold it into a line feed.
+ * Text that XML 1.0 can hold, for the XML writers (JATS, XMP). Markup characters are escaped by
+ * xast-util-to-xml when the tree is serialised; this removes what no escaping can carry: C0
+ * controls other than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF
+ * are dropped. DEL and C1 controls, allowed in XML, stay.
  */
-export function xmlText(value: string): string {
-  return mapCodePoints(value, (code) => {
-    if (code === 0x26) return "&amp;";
-    if (code === 0x3c) return "&lt;";
-    if (code === 0x3e) return "&gt;";
-    if (code === 0x0d) return "&#xD;";
-    return xmlUnrepresentable(code);
-  });
-}
-
-/**
- * Text for a double- or single-quoted XML attribute value: like {@link xmlText}, plus `"` and
- * `'` as `&quot;` and `&apos;`, and tab and line feed as references so attribute-value
- * normalisation keeps them.
- */
-export function xmlAttribute(value: string): string {
-  return mapCodePoints(value, (code) => {
-    if (code === 0x22) return "&quot;";
-    if (code === 0x27) return "&apos;";
-    if (code === 0x09) return "&#x9;";
-    if (code === 0x0a) return "&#xA;";
-    return code === 0x0d || code === 0x26 || code === 0x3c || code === 0x3e
-      ? xmlText(String.fromCodePoint(code))
-      : xmlUnrepresentable(code);
-  });
+export function xmlCharacters(value: string): string {
+  return mapCodePoints(value, (code) =>
+    code === 0x09 || code === 0x0a || code === 0x0d || xmlUnrepresentable(code) === undefined
+      ? undefined
+      : "",
+  );
 }
