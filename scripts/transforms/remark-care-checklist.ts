@@ -179,7 +179,7 @@ function findEntry(
 
 function advice(item: ChecklistItemDefinition): string {
   const ways: string[] = [];
-  if (item.frontMatter?.length) ways.push(`a \`${item.frontMatter[0]}:\` key in the front matter`);
+  if (item.frontMatter?.length) ways.push(`the front matter key \`${item.frontMatter[0]}:\``);
   if (item.headings) ways.push(`a \`# ${item.topic}\` section`);
   if (item.cues && !item.headings?.includes(item.topic.toLowerCase()))
     ways.push("a paragraph about it");

@@ -82,20 +82,23 @@ function privacyRule(id: string): PrivacyRule {
   return known;
 }
 
-interface CompiledKind {
+/** An identifier kind with its patterns compiled. */
+export interface CompiledKind {
   kind: IdentifierKind;
   rule: PrivacyRule;
   patterns: RegExp[];
   unlessNear: RegExp | undefined;
 }
 
-interface Finding {
+/** One identifier found in a text. */
+export interface Finding {
   index: number;
   text: string;
   kind: CompiledKind;
 }
 
-function compile(data: IdentifierData): CompiledKind[] {
+/** Compile the data's patterns (throws on a rule id that is not a privacy rule). */
+export function compileIdentifiers(data: IdentifierData): CompiledKind[] {
   return data.kinds.map((kind) => ({
     kind,
     rule: privacyRule(kind.rule),
@@ -203,7 +206,7 @@ function describeMetadata(metadata: ImageMetadata): string[] {
  */
 export function remarkPatientPrivacy(options: PatientPrivacyOptions = {}) {
   const data = options.identifiers ?? defaultIdentifiers;
-  const kinds = compile(data);
+  const kinds = compileIdentifiers(data);
   const exempt = new RegExp(data.exemptSections, "iu");
   const imageRule = privacyRule(data.imageMetadata.rule);
   return (tree: Root, file: VFile): void => {
