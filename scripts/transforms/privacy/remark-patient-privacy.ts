@@ -6,7 +6,7 @@
  * are data (`identifiers.json`); this file only applies them. Each finding is a warning
  * (`patient-identifier-*`) that says why it identifies the patient and what to write instead.
  */
-import type { Heading, Nodes, Root } from "mdast";
+import type { Heading, Nodes, Root, TableRow } from "mdast";
 import { toString as nodeText } from "mdast-util-to-string";
 import type { Point } from "unist";
 import { visit } from "unist-util-visit";
@@ -30,6 +30,11 @@ export interface IdentifierKind {
   patterns: string[];
   /** A match is dropped when the text within 80 characters either side matches this. */
   unlessNear?: string;
+  /**
+   * Table columns whose header matches `header` (case-insensitive): a cell below that matches
+   * `cell` is a finding too (an “Age” column holding 93).
+   */
+  columns?: { header: string; cell: string };
 }
 
 /** The identifier data: kinds, sections never scanned, and the image metadata advice. */
@@ -88,6 +93,7 @@ export interface CompiledKind {
   rule: PrivacyRule;
   patterns: RegExp[];
   unlessNear: RegExp | undefined;
+  columns: { header: RegExp; cell: RegExp } | undefined;
 }
 
 /** One identifier found in a text. */
@@ -104,6 +110,9 @@ export function compileIdentifiers(data: IdentifierData): CompiledKind[] {
     rule: privacyRule(kind.rule),
     patterns: kind.patterns.map((source) => new RegExp(source, "gu")),
     unlessNear: kind.unlessNear ? new RegExp(kind.unlessNear, "u") : undefined,
+    columns: kind.columns
+      ? { header: new RegExp(kind.columns.header, "iu"), cell: new RegExp(kind.columns.cell, "u") }
+      : undefined,
   }));
 }
 
@@ -174,11 +183,15 @@ function scanBlock(
   const start = node.position?.start;
   const end = node.position?.end;
   if (start?.offset === undefined || end?.offset === undefined) return;
-  const text = source.slice(start.offset, end.offset);
+  let text = source.slice(start.offset, end.offset);
+  // A row of a CSV table carries its `:::table` directive's place (see remark-tables), not
+  // its own text: scan its cells' text and report at the directive.
+  const generated = node.type === "tableRow" && text.startsWith(":::");
+  if (generated) text = node.children.map((cell) => nodeText(cell)).join(" | ");
   let point: Point = start;
   let from = 0;
   for (const finding of findIdentifiers(text, kinds, work)) {
-    point = pointAfter(text, from, point, finding.index);
+    if (!generated) point = pointAfter(text, from, point, finding.index);
     from = finding.index;
     const { kind } = finding.kind;
     report(
@@ -187,6 +200,49 @@ function scanBlock(
       `Unexpected ${kind.what}, “${quote(finding.text)}”: ${kind.why}; expected ${kind.instead}.`,
       { line: point.line, column: point.column },
     );
+  }
+}
+
+/**
+ * The rows of a table, header first: a GFM `table`, or the `table` element remark-tables
+ * builds (its rows sit in `thead` and `tbody` parts).
+ */
+function tableRows(node: Nodes): TableRow[] | undefined {
+  const isTable = node.type === "table" || node.data?.hName === "table";
+  if (!isTable) return undefined;
+  const rows: TableRow[] = [];
+  visit(node, "tableRow", (row) => {
+    rows.push(row);
+    return "skip";
+  });
+  return rows;
+}
+
+/** Cells under a column header that marks them (an “Age” column), by the kinds' `columns`. */
+function scanColumns(rows: readonly TableRow[], file: VFile, kinds: readonly CompiledKind[]): void {
+  const [header, ...body] = rows;
+  if (!header) return;
+  const headers = header.children.map((cell) => nodeText(cell).trim());
+  for (const compiled of kinds) {
+    const columns = compiled.columns;
+    if (!columns) continue;
+    const marked = headers.flatMap((text, index) => (columns.header.test(text) ? [index] : []));
+    for (const row of body)
+      for (const index of marked) {
+        const cell = row.children[index];
+        const text = cell ? nodeText(cell).trim() : "";
+        if (!cell || !columns.cell.test(text)) continue;
+        // The running-text patterns report “93/F” themselves; report each value once.
+        if (compiled.patterns.some((pattern) => new RegExp(pattern.source, "u").test(text)))
+          continue;
+        const { kind } = compiled;
+        report(
+          file,
+          compiled.rule,
+          `Unexpected ${kind.what}, “${quote(text)}” in the “${quote(headers[index] ?? "")}” column: ${kind.why}; expected ${kind.instead}.`,
+          cell.position?.start ?? row.position?.start,
+        );
+      }
   }
 }
 
@@ -220,6 +276,8 @@ export function remarkPatientPrivacy(options: PatientPrivacyOptions = {}) {
       }
       if (skipBelow > 0) continue;
       visit(child, (node) => {
+        const rows = tableRows(node);
+        if (rows) scanColumns(rows, file, kinds);
         if (!scannedTypes.has(node.type)) return undefined;
         scanBlock(node, source, file, kinds, work);
         return "skip";

@@ -34,6 +34,11 @@ describe("privacy fixtures (input.md → expected-messages.txt)", () => {
   });
 });
 
+// The whole pipeline, for tables read from CSV files (remark-tables builds their rows).
+describe("privacy fixtures through the pipeline", () => {
+  testFixtures(join(repositoryDirectory, "tests", "fixtures", "privacy-pipeline"), { keep: own });
+});
+
 describe("the identifier data", () => {
   it("names only registered privacy rules, as warnings", () => {
     const named = [
