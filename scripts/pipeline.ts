@@ -21,6 +21,8 @@ import { findDeepNode, maxNestingDepth } from "./parse/nesting-depth.ts";
 import { parseManuscript } from "./parse/parse-manuscript.ts";
 import type { JournalProfile } from "./schemas/journal-profile.ts";
 import { remarkAbbreviations } from "./transforms/abbreviations/remark-abbreviations.ts";
+import { remarkPatientPrivacy } from "./transforms/privacy/remark-patient-privacy.ts";
+import { remarkCareChecklist } from "./transforms/remark-care-checklist.ts";
 import { remarkCitationSyntax } from "./transforms/remark-citation-syntax.ts";
 import { remarkCitations } from "./transforms/remark-citations.ts";
 import { remarkCrossReferences } from "./transforms/remark-cross-references.ts";
@@ -48,7 +50,7 @@ const earlyTransforms = unified()
 const pageIds = ["references", "abbreviations-title"];
 
 /** The transforms that need the journal profile and the loaded files, in order. */
-function journalTransforms(journal: JournalProfile) {
+function journalTransforms(journal: JournalProfile, reportCare: boolean) {
   return unified()
     .use(remarkFigures, journal.figures)
     .use(remarkTables)
@@ -69,18 +71,40 @@ function journalTransforms(journal: JournalProfile) {
       requireCorrespondingAuthor: journal["require-corresponding-author"],
       limits: journal.limits,
     })
+    .use(remarkPatientPrivacy)
+    .use(remarkCareChecklist, { report: reportCare })
     .use(remarkSections, { reservedIds: pageIds })
     .freeze();
 }
 
-/** One frozen processor per loaded journal profile (a reloaded profile is a new object). */
-const processors = new WeakMap<JournalProfile, ReturnType<typeof journalTransforms>>();
+/**
+ * One frozen processor per loaded journal profile (a reloaded profile is a new object) and
+ * per whether missing CARE items are reported.
+ */
+const processors = new WeakMap<
+  JournalProfile,
+  Map<boolean, ReturnType<typeof journalTransforms>>
+>();
 
-function transformsFor(journal: JournalProfile): ReturnType<typeof journalTransforms> {
-  let processor = processors.get(journal);
+/** Whether the profile raises a CARE rule above its default info, so it always reports them. */
+function raisesCare(journal: JournalProfile): boolean {
+  const severity = journal.severities["care-item-missing"];
+  return severity === "warning" || severity === "error";
+}
+
+function transformsFor(
+  journal: JournalProfile,
+  reportCare: boolean,
+): ReturnType<typeof journalTransforms> {
+  let byReport = processors.get(journal);
+  if (!byReport) {
+    byReport = new Map();
+    processors.set(journal, byReport);
+  }
+  let processor = byReport.get(reportCare);
   if (!processor) {
-    processor = journalTransforms(journal);
-    processors.set(journal, processor);
+    processor = journalTransforms(journal, reportCare);
+    byReport.set(reportCare, processor);
   }
   return processor;
 }
@@ -89,6 +113,8 @@ function transformsFor(journal: JournalProfile): ReturnType<typeof journalTransf
 export interface CompileOptions {
   /** A journal id that overrides the front matter's `journal` (`--journal`). */
   journal?: string;
+  /** A checklist to fill and report missing items of (`--checklist care`). */
+  checklist?: "care";
 }
 
 /**
@@ -155,7 +181,7 @@ export async function compileManuscript(
   for (const notice of journalNotices(journal))
     report(file, notice.rule, notice.message, notice.place, { file: notice.file });
   file.data.resources = await loadResources(collectFileRequests(tree, frontMatter), location);
-  await transformsFor(journal).run(tree, file);
+  await transformsFor(journal, options.checklist === "care" || raisesCare(journal)).run(tree, file);
   applySeverities(file, journal.severities);
   return { file, tree };
 }

@@ -89,6 +89,8 @@ export function selectShard<T>(items: readonly T[], shard: { index: number; coun
 /** Options of `casepress check`. */
 export interface CheckOptions {
   journal?: string;
+  /** Fill this checklist and report its missing items (`--checklist care`). */
+  checklist?: "care";
   root?: string;
   cwd?: string;
   /** Called after each manuscript, for a progress bar. */
@@ -100,7 +102,10 @@ export async function checkManuscript(path: string, options: CheckOptions = {}):
   const cwd = options.cwd ?? process.cwd();
   const file = await readManuscript(path, { cwd, ...(options.root ? { root: options.root } : {}) });
   try {
-    await compileManuscript(file, options.journal ? { journal: options.journal } : {});
+    await compileManuscript(file, {
+      ...(options.journal ? { journal: options.journal } : {}),
+      ...(options.checklist ? { checklist: options.checklist } : {}),
+    });
   } catch (error) {
     report(
       file,

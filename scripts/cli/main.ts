@@ -9,6 +9,11 @@ import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { hasErrors } from "../diagnostics/diagnostics.ts";
 import {
+  type ChecklistFormat,
+  checklistFormats,
+  formatChecklist,
+} from "../diagnostics/format-checklist.ts";
+import {
   formatReport,
   type ReportFormat,
   reportFormats,
@@ -46,7 +51,9 @@ Build options:
 Package options: -o, -j, --root and --version-label as for build.
 
 Check options:
-  -f, --format <format>      text, json, github or sarif (default: text)
+  -f, --format <format>      text, json, github or sarif (default: text);
+                             with --checklist: text, json or markdown (the filled table)
+      --checklist care       fill the CARE checklist: where each item is covered, or missing
       --strict               fail on warnings too
       --shard <i/n>          check only shard i of n of the sorted batch
   -j, --journal <id>         journal override
@@ -258,12 +265,19 @@ async function runCheck(args: string[]): Promise<number> {
       shard: { type: "string" },
       journal: { type: "string", short: "j" },
       root: { type: "string" },
+      checklist: { type: "string" },
     },
   });
   await checkRoot(values.root);
-  const format = (values.format ?? "text") as ReportFormat;
-  if (!reportFormats.includes(format))
-    fail(`Unknown report format \`${values.format}\`, expected ${reportFormats.join(", ")}.`);
+  if (values.checklist !== undefined && values.checklist !== "care")
+    fail(`Unknown checklist \`${values.checklist}\`, expected care.`);
+  const checklist = values.checklist;
+  const format = (values.format ?? "text") as ReportFormat | ChecklistFormat;
+  const known: readonly string[] = checklist ? checklistFormats : reportFormats;
+  if (!known.includes(format))
+    fail(
+      `Unknown report format \`${values.format}\`, expected ${known.join(", ")}${checklist ? " with --checklist" : ""}.`,
+    );
   if (positionals.length === 0)
     fail(
       "Name at least one manuscript, folder or glob to check, e.g. `casepress check manuscript/`.",
@@ -279,9 +293,14 @@ async function runCheck(args: string[]): Promise<number> {
   const files = await checkManuscripts(paths, {
     ...(values.journal ? { journal: values.journal } : {}),
     ...(values.root ? { root: values.root } : {}),
+    ...(checklist ? { checklist } : {}),
     ...(showProgress ? { onProgress: progress } : {}),
   });
-  process.stdout.write(formatReport(files, format));
+  process.stdout.write(
+    checklist
+      ? formatChecklist(files, format as ChecklistFormat) // checked against checklistFormats above
+      : formatReport(files, format as ReportFormat), // checked against reportFormats above
+  );
   const { summary } = toJsonReport(files);
   return summary.errors > 0 || (values.strict && summary.warnings > 0) ? 1 : 0;
 }

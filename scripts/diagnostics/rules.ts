@@ -304,6 +304,48 @@ export const rules = {
     "journal",
     "No corresponding author, or one without email and postal address.",
   ),
+  // CARE checklist and patient privacy.
+  "care-item-missing": rule(
+    "info",
+    "care",
+    "A CARE checklist item is not covered by the manuscript (reported with `--checklist care`, or when the profile raises it).",
+  ),
+  "patient-identifier-date": rule(
+    "warning",
+    "privacy",
+    "A full date of care (day, month and year) that can identify the patient.",
+  ),
+  "patient-identifier-age": rule(
+    "warning",
+    "privacy",
+    "An age over 89, which can identify the patient.",
+  ),
+  "patient-identifier-name": rule(
+    "warning",
+    "privacy",
+    'A patient\'s name or initials ("Mr J.", "patient A.B.").',
+  ),
+  "patient-identifier-record-number": rule(
+    "warning",
+    "privacy",
+    "A medical record, accession or account number.",
+  ),
+  "patient-identifier-phone": rule("warning", "privacy", "A telephone or fax number in the body."),
+  "patient-identifier-email": rule(
+    "warning",
+    "privacy",
+    "An e-mail address outside the correspondence block.",
+  ),
+  "patient-identifier-place": rule(
+    "warning",
+    "privacy",
+    "A place smaller than a state: street, town, ZIP code, hospital ward or room.",
+  ),
+  "patient-identifier-image-metadata": rule(
+    "warning",
+    "privacy",
+    "An image's EXIF or XMP metadata names a person, a date or a GPS position.",
+  ),
   // Rendering and the tool itself.
   "internal-error": rule(
     "error",

@@ -8,6 +8,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parseBibliography } from "../bibliography/bibliography.ts";
 import { locateCsvCells } from "./csv-cells.ts";
 import { ImageProblem, imageHeadBytes, inspectImage } from "./image-header.ts";
+import { readImageMetadata } from "./image-metadata.ts";
 import {
   describeFailure,
   type FileKind,
@@ -89,7 +90,9 @@ async function loadImage(reference: string, location: ManuscriptLocation): Promi
     16,
     async (parts): Promise<ImageResource> => {
       try {
-        return { status: "ok", absolutePath, ...(await inspectImage(parts)) };
+        const header = await inspectImage(parts);
+        const metadata = await readImageMetadata(parts.head);
+        return { status: "ok", absolutePath, ...header, ...(metadata ? { metadata } : {}) };
       } catch (error) {
         const status = error instanceof ImageProblem ? error.kind : "malformed";
         return { status, absolutePath, detail: (error as Error).message };

@@ -45,8 +45,18 @@ export type ImageResource =
       width: number;
       height: number;
       density?: number;
+      /** EXIF/XMP metadata that could identify a patient, when the file carries any. */
+      metadata?: ImageMetadata;
     }
   | ResourceFailure;
+
+/** Identifying metadata of an image (`readImageMetadata`): people named, dates taken, GPS. */
+export interface ImageMetadata {
+  people: string[];
+  /** Dates the picture was taken or made, as written (ISO day when parsed). */
+  dates: string[];
+  gps: boolean;
+}
 
 /** A CSV table's rows (header first) with the source line of each row and where each cell starts. */
 export type CsvResource =
