@@ -61,6 +61,18 @@ describe("bundled profiles", () => {
     );
     expect(html).toMatch(/\[<a href="#ref-zizic1985">3<\/a>-<a href="#ref-r5">5<\/a>\]/);
     expect(html).not.toContain("<sup");
+    // On the line, a number before a bracketed citation cannot read as an exponent.
+    expect(html).toContain('on day 3 <span class="citation" id="cite-4">');
+    const bmj = await compileFile(join(fixtures, "bmj-case-reports", "input.md"));
+    expect(
+      bmj.file.messages.filter((message) => message.ruleId === "citation-after-number"),
+    ).toEqual([]);
+    const superscript = await compileFile(join(fixtures, "bmj-case-reports", "input.md"), {
+      journal: "case-report",
+    });
+    expect(superscript.file.messages.map((message) => message.ruleId)).toContain(
+      "citation-after-number",
+    );
   });
 
   it("prints the abstract, ORCID links and statements where the profile says", async () => {
@@ -220,6 +232,7 @@ describe("a journal added as a folder", () => {
     const [problem] = compiled.file.messages.filter(
       (message) => message.ruleId === "journal-profile-invalid",
     );
-    expect(problem?.reason).toContain("statements");
+    expect(problem?.reason).toContain('`statements` Unrecognized key: "consnet"');
+    expect(problem?.reason).toContain("Did you mean `consent`?");
   });
 });
