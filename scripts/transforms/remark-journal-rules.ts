@@ -60,10 +60,15 @@ const limitNames = {
 } as const;
 
 /** Example values for a missing statement's message. */
-const statementExamples: Partial<Record<StatementType, string>> = {
+const statementExamples: Record<StatementType, string> = {
   funding: "None.",
   conflicts: "None declared.",
   consent: "Written informed consent was obtained from the patient for publication.",
+  ethics: "Not required for a single case report.",
+  contributions: "AB saw the patient and wrote the report; CD revised it. AB is the guarantor.",
+  acknowledgments: "We thank the patient.",
+  "data-availability": "All data are in the article.",
+  "patient-perspective": "(the patient's own words)",
 };
 
 /** A statement type the journal prints, as the options name it. */
@@ -206,7 +211,7 @@ export function checkJournalRules(tree: Root, file: VFile, options: JournalRules
   // Required statements.
   for (const statement of options.statements ?? []) {
     if (!statement.required || frontMatter[statement.type]) continue;
-    const example = statementExamples[statement.type] ?? "…";
+    const example = statementExamples[statement.type];
     report(
       file,
       "journal-statement-missing",
