@@ -19,7 +19,7 @@ import { loadResources } from "./loaders/load-resources.ts";
 import { collectFileRequests } from "./loaders/resources.ts";
 import { findDeepNode, maxNestingDepth } from "./parse/nesting-depth.ts";
 import { parseManuscript } from "./parse/parse-manuscript.ts";
-import type { JournalProfile } from "./schemas/journal-profile.ts";
+import { type JournalProfile, resolveStatements } from "./schemas/journal-profile.ts";
 import { remarkAbbreviations } from "./transforms/abbreviations/remark-abbreviations.ts";
 import { remarkPatientPrivacy } from "./transforms/privacy/remark-patient-privacy.ts";
 import { remarkCareChecklist } from "./transforms/remark-care-checklist.ts";
@@ -36,7 +36,7 @@ import { remarkTables } from "./transforms/remark-tables.ts";
 import { remarkValidateFrontMatter } from "./transforms/remark-validate-front-matter.ts";
 
 /** The journal used when neither the front matter nor `--journal` names one. */
-export const defaultJournal = "jaad-case-reports";
+export const defaultJournal = "case-report";
 
 /** Transforms that need nothing but the manuscript itself, in order. */
 const earlyTransforms = unified()
@@ -59,7 +59,7 @@ function journalTransforms(journal: JournalProfile, reportCare: boolean) {
       numbering: { figure: journal.numbering.figure, table: journal.numbering.table },
     })
     .use(remarkCrossReferences)
-    .use(remarkCitations)
+    .use(remarkCitations, { style: journal["citation-style"] })
     .use(remarkAbbreviations, {
       allow: journal.abbreviations.allow,
       minUses: journal.abbreviations["min-uses"],
@@ -67,7 +67,8 @@ function journalTransforms(journal: JournalProfile, reportCare: boolean) {
     .use(remarkJournalRules, {
       journalName: journal.name,
       requiredSections: journal["required-sections"],
-      requiredStatements: journal["required-statements"],
+      statements: resolveStatements(journal),
+      abstract: journal.abstract,
       requireCorrespondingAuthor: journal["require-corresponding-author"],
       limits: journal.limits,
     })

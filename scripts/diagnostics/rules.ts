@@ -297,7 +297,17 @@ export const rules = {
   "journal-statement-missing": rule(
     "error",
     "journal",
-    "A required statement (funding, conflicts of interest) is missing.",
+    "A statement the journal profile requires (funding, conflicts, consent, …) is missing.",
+  ),
+  "journal-abstract-missing": rule(
+    "error",
+    "journal",
+    "The journal profile requires an abstract and the front matter has none.",
+  ),
+  "journal-abstract-form": rule(
+    "warning",
+    "journal",
+    "The abstract is not in the journal's form (none, plain, or structured with its headings).",
   ),
   "corresponding-author-incomplete": rule(
     "error",

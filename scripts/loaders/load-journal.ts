@@ -10,7 +10,11 @@ import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isRuleId, rules } from "../diagnostics/rules.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
-import { type JournalProfile, journalProfileSchema } from "../schemas/journal-profile.ts";
+import {
+  type JournalProfile,
+  journalProfileSchema,
+  statementTypes,
+} from "../schemas/journal-profile.ts";
 import { describeFailure, readGuardedSync, resolveReference } from "./path-guard.ts";
 import { sanitizeTemplate, type TemplateRemoval } from "./sanitize-template.ts";
 
@@ -39,6 +43,9 @@ export const casepressVersion: string = (() => {
     return "0.0.0";
   }
 })();
+
+/** The profile's top-level keys, for "did you mean" on an unknown one. */
+const profileKeys = Object.keys(journalProfileSchema.shape);
 
 /** Where a journal failed to load, and why. */
 export interface JournalProblem {
@@ -164,7 +171,17 @@ function readJournal(
   const parsed = journalProfileSchema.safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues
-      .map((issue) => `\`${issue.path.join(".") || "(root)"}\` ${issue.message}`)
+      .map((issue) => {
+        const where = `\`${issue.path.join(".") || "(root)"}\` ${issue.message}`;
+        if (issue.code !== "unrecognized_keys") return where;
+        const known =
+          issue.path.length === 0
+            ? profileKeys
+            : issue.path[0] === "statements"
+              ? statementTypes
+              : [];
+        return `${where}${issue.keys.map((key) => didYouMean(key, known)).join("")}`;
+      })
       .join("; ");
     return {
       rule: "journal-profile-invalid",

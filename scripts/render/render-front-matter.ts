@@ -1,12 +1,13 @@
 /**
- * Build the page parts that come from the front matter: the title block, the "Abbreviations
- * used" box, the first-page notes (affiliations, funding, conflicts, correspondence, citation
- * line) and the `<meta>` tags. Text goes into hast text nodes, so it is always escaped.
+ * Build the page parts that come from the front matter: the title block (with the abstract in
+ * the profile's form and ORCID links), the "Abbreviations used" box, the first-page notes
+ * (affiliations, the statements the profile prints there, correspondence, citation line), the
+ * back matter (statements the profile prints after the body) and the `<meta>` tags. Text goes into hast text nodes, so it is always escaped.
  */
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { Author, FrontMatter } from "../schemas/front-matter-schema.ts";
-import type { JournalProfile } from "../schemas/journal-profile.ts";
+import { type JournalProfile, resolveStatements } from "../schemas/journal-profile.ts";
 
 const text = (value: string): ElementContent => ({ type: "text", value });
 
@@ -44,6 +45,17 @@ function authorLine(frontMatter: FrontMatter, letters: Map<string, string>): Ele
     const degrees = degreesOf(author);
     const children: ElementContent[] = [h("span.author-name", author.name)];
     if (degrees) children.push(text(", "), h("span.degrees", degrees));
+    if (author.orcid) {
+      const id = author.orcid.replace(/^https:\/\/orcid\.org\//, "");
+      children.push(
+        text(" "),
+        h(
+          "a.orcid",
+          { href: `https://orcid.org/${id}`, title: `ORCID iD ${id}`, ariaLabel: `ORCID iD ${id}` },
+          "iD",
+        ),
+      );
+    }
     // The journal sets a comma before the letters except after the last author.
     if (refs)
       children.push(
@@ -67,12 +79,37 @@ export function renderTitleBlock(frontMatter: FrontMatter, profile: JournalProfi
     h("h1.title", frontMatter.title),
     frontMatter.authors.length > 0 ? h("p.authors", authorLine(frontMatter, letters)) : undefined,
     frontMatter.location ? h("p.location", frontMatter.location) : undefined,
+    renderAbstract(frontMatter, profile),
     keywords.length > 0
       ? h("p.keywords", [
           h("span.keywords-label", `${profile.labels.keywords}:`),
           text(` ${keywords.join("; ")}.`),
         ])
       : undefined,
+  ]);
+}
+
+/**
+ * The abstract as the profile prints it: nothing for form `none`; one paragraph for `plain`
+ * (a structured abstract's parts each print as a paragraph); headed parts for `structured`.
+ */
+export function renderAbstract(
+  frontMatter: FrontMatter,
+  profile: JournalProfile,
+): Element | undefined {
+  const abstract = frontMatter.abstract;
+  if (abstract === undefined || profile.abstract.form === "none") return undefined;
+  const parts =
+    typeof abstract === "string"
+      ? [h("p", abstract)]
+      : Object.entries(abstract).map(([heading, body]) =>
+          profile.abstract.form === "structured"
+            ? h("p.abstract-part", [h("span.abstract-heading", `${heading}:`), text(` ${body}`)])
+            : h("p", body),
+        );
+  return h("section.abstract", { ariaLabelledBy: "abstract-title" }, [
+    h("h2.abstract-title", { id: "abstract-title" }, profile.abstract.label),
+    ...parts,
   ]);
 }
 
@@ -135,20 +172,13 @@ export function renderArticleNotes(frontMatter: FrontMatter, profile: JournalPro
         text("."),
       ]),
     );
-  if (frontMatter.funding)
+  for (const statement of resolveStatements(profile)) {
+    const value = frontMatter[statement.type];
+    if (statement.place !== "notes" || !value) continue;
     notes.push(
-      h("p.funding", [
-        label(profile.labels.funding),
-        text(` ${endWithPeriod(frontMatter.funding)}`),
-      ]),
+      h(`p.${statement.type}`, [label(statement.label), text(` ${endWithPeriod(value)}`)]),
     );
-  if (frontMatter.conflicts)
-    notes.push(
-      h("p.conflicts", [
-        label(profile.labels.conflicts),
-        text(` ${endWithPeriod(frontMatter.conflicts)}`),
-      ]),
-    );
+  }
   const corresponding = frontMatter.authors.find((author) => author.corresponding);
   if (corresponding) {
     const degrees = degreesOf(corresponding);
@@ -185,6 +215,27 @@ export function renderArticleNotes(frontMatter: FrontMatter, profile: JournalPro
     }
   }
   return h("footer.article-notes", notes);
+}
+
+/**
+ * The back matter: the statements the profile prints after the body (`place: "back"`), each
+ * under its label as a heading, or nothing when there are none.
+ */
+export function renderBackMatter(
+  frontMatter: FrontMatter,
+  profile: JournalProfile,
+): Element | undefined {
+  const parts = resolveStatements(profile).flatMap((statement): Element[] => {
+    const value = frontMatter[statement.type];
+    if (statement.place !== "back" || !value) return [];
+    return [
+      h(`section.statement.${statement.type}`, [
+        h("h2.statement-title", statement.label),
+        h("p", endWithPeriod(value)),
+      ]),
+    ];
+  });
+  return parts.length > 0 ? h("section.back-matter", parts) : undefined;
 }
 
 /** `<meta>` tags for the head: authors, keywords, generator and Dublin Core. */

@@ -15,6 +15,7 @@ import { cssString, htmlAttribute, htmlText } from "./escape.ts";
 import {
   renderAbbreviationsBox,
   renderArticleNotes,
+  renderBackMatter,
   renderMeta,
   renderTitleBlock,
 } from "./render-front-matter.ts";
@@ -109,6 +110,7 @@ export async function renderPage(
     abbreviations: serialise([renderAbbreviationsBox(frontMatter, profile)]),
     body: await renderBodyHtml(tree, file),
     references: referencesHtml,
+    "back-matter": serialise([renderBackMatter(frontMatter, profile)]),
     "article-notes": serialise([renderArticleNotes(frontMatter, profile)]),
     banner: htmlText(options.banner ?? ""),
     "page-offset": String(pageOffset(frontMatter.publication?.pages)),

@@ -69,8 +69,17 @@ export const frontMatterSchema = z.strictObject({
   keywords: z.optional(z.array(text)),
   abbreviations: z.optional(z.record(z.string(), text)),
   "abbreviations-ignore": z.optional(z.array(text)),
+  /** The abstract: one paragraph of text, or a mapping of headings to text (structured). */
+  abstract: z.optional(z.union([text, z.record(z.string(), text)])),
+  // Statements; the journal profile says which are required, their labels and where they print.
   funding: z.optional(text),
   conflicts: z.optional(text),
+  consent: z.optional(text),
+  ethics: z.optional(text),
+  contributions: z.optional(text),
+  acknowledgments: z.optional(text),
+  "data-availability": z.optional(text),
+  "patient-perspective": z.optional(text),
   bibliography: z.optional(z.union([text, z.array(text)])),
   publication: z.optional(publicationSchema),
 });

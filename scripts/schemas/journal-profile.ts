@@ -8,6 +8,49 @@ import "./zod-messages.ts";
 const severity = z.enum(["error", "warning", "info", "off"]);
 const limit = z.optional(z.int().check(z.positive()));
 
+/**
+ * The statement types a manuscript may give in its front matter (one key each), in the order
+ * they print when a profile does not order them itself.
+ */
+export const statementTypes = [
+  "funding",
+  "conflicts",
+  "consent",
+  "ethics",
+  "contributions",
+  "acknowledgments",
+  "data-availability",
+  "patient-perspective",
+] as const;
+
+/** One statement type, which is also its front matter key. */
+export type StatementType = (typeof statementTypes)[number];
+
+/** Where a statement prints: the first-page notes, the back matter after the body, or nowhere. */
+const statementPlace = z.enum(["notes", "back", "none"]);
+
+/** Labels of the statements a profile does not label itself. */
+const defaultStatementLabels: Record<StatementType, string> = {
+  funding: "Funding sources",
+  conflicts: "Conflicts of interest",
+  consent: "Patient consent",
+  ethics: "Ethics approval",
+  contributions: "Author contributions",
+  acknowledgments: "Acknowledgments",
+  "data-availability": "Data availability",
+  "patient-perspective": "Patient's perspective",
+};
+
+/** How a profile sets one statement type. */
+const statementSchema = z.strictObject({
+  /** The label printed before the statement ("Funding sources:"). */
+  label: z.optional(z.string().check(z.minLength(1))),
+  /** Whether the manuscript must give it (`journal-statement-missing` otherwise). */
+  required: z._default(z.boolean(), false),
+  /** Where it prints. */
+  place: z._default(statementPlace, "notes"),
+});
+
 /** The profile schema; the README of each template folder explains where its numbers come from. */
 export const journalProfileSchema = z.strictObject({
   /** Display name, printed in the citation line and running heads. */
@@ -46,8 +89,33 @@ export const journalProfileSchema = z.strictObject({
   ),
   /** Sections the journal requires, matched case-insensitively against `#` headings. */
   "required-sections": z._default(z.array(z.string()), []),
-  /** Front matter statements the journal requires. */
-  "required-statements": z._default(z.array(z.enum(["funding", "conflicts"])), []),
+  /**
+   * Front matter statements the journal requires (a shorthand for `statements.<type>.required`).
+   */
+  "required-statements": z._default(z.array(z.enum(statementTypes)), []),
+  /**
+   * Statement types by front matter key: label, whether required, where printed. They print in
+   * this order, then the types left out in the order of `statementTypes`, in the notes.
+   */
+  statements: z._default(z.partialRecord(z.enum(statementTypes), statementSchema), {}),
+  /** How in-text citations print: AMA superscripts (`¹`) or bracketed Vancouver numbers (`[1]`). */
+  "citation-style": z._default(z.enum(["superscript", "brackets"]), "superscript"),
+  /** The abstract the journal prints, from the front matter's `abstract:`. */
+  abstract: z.prefault(
+    z.strictObject({
+      /** `none`: the journal prints no abstract; `plain`: one paragraph; `structured`: headed parts. */
+      form: z._default(z.enum(["none", "plain", "structured"]), "plain"),
+      /** Whether the manuscript must give one. */
+      required: z._default(z.boolean(), false),
+      /** The heading printed above it. */
+      label: z._default(z.string(), "Abstract"),
+      /** For `structured`: the headings, in order. */
+      headings: z._default(z.array(z.string().check(z.minLength(1))), []),
+      /** Upper limit on its words; left out, not checked. */
+      words: limit,
+    }),
+    {},
+  ),
   /** Whether a corresponding author with email and address is required. */
   "require-corresponding-author": z._default(z.boolean(), true),
   /** Upper limits; a missing limit is not checked. */
@@ -182,3 +250,42 @@ export type JournalProfile = z.output<typeof journalProfileSchema> & {
   /** The CSL style's XML. */
   cslXml: string;
 };
+
+/** One statement type as a profile resolves it. */
+export interface ResolvedStatement {
+  type: StatementType;
+  label: string;
+  required: boolean;
+  place: "notes" | "back" | "none";
+}
+
+/**
+ * The profile's statement types in print order: those `statements` names first, in its order,
+ * then the rest in the order of `statementTypes`. Funding and conflicts keep the labels of
+ * `labels.funding` and `labels.conflicts` unless `statements` labels them.
+ */
+export function resolveStatements(
+  profile: Pick<
+    z.output<typeof journalProfileSchema>,
+    "statements" | "required-statements" | "labels"
+  >,
+): ResolvedStatement[] {
+  const named = Object.keys(profile.statements).filter((key): key is StatementType =>
+    (statementTypes as readonly string[]).includes(key),
+  );
+  const order = [...named, ...statementTypes.filter((type) => !named.includes(type))];
+  const baseLabels: Record<StatementType, string> = {
+    ...defaultStatementLabels,
+    funding: profile.labels.funding,
+    conflicts: profile.labels.conflicts,
+  };
+  return order.map((type) => {
+    const setting = profile.statements[type];
+    return {
+      type,
+      label: setting?.label ?? baseLabels[type],
+      required: (setting?.required ?? false) || profile["required-statements"].includes(type),
+      place: setting?.place ?? "notes",
+    };
+  });
+}

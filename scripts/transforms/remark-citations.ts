@@ -4,7 +4,9 @@
  * first called out. Each citation becomes `<sup class="citation">` holding only linked numbers
  * (ranges of three or more joined by a hyphen); punctuation moves so the superscript follows
  * periods and commas and precedes colons and semicolons; narrative citations print the authors'
- * surnames before the superscript.
+ * surnames before the superscript. With `style: "brackets"` (Vancouver) a citation prints as
+ * `<span class="citation">[1]</span>` instead, after a space and before any punctuation, which
+ * stays where the author wrote it.
  */
 import type { Element, ElementContent } from "hast";
 import type { Parent, Root, Text } from "mdast";
@@ -127,11 +129,28 @@ function placeCitation(parent: Parent, index: number, file: VFile, node: Citatio
   return at;
 }
 
+/** How in-text citations print: AMA superscripts or bracketed Vancouver numbers. */
+export type CitationStyle = "superscript" | "brackets";
+
+/** Options for `remarkCitations`. */
+export interface CitationOptions {
+  /** `superscript` (default): `<sup>1,3-5</sup>`; `brackets`: `[1,3-5]` on the line. */
+  style?: CitationStyle;
+}
+
+/** Put one space before a bracketed citation at `index` of `parent`, where text precedes it. */
+function placeBracketCitation(parent: Parent, index: number): void {
+  const previous = parent.children[index - 1];
+  if (previous?.type === "text" && previous.value.length > 0)
+    previous.value = `${previous.value.replace(/\s+$/, "")} `;
+}
+
 function renderCitation(
   node: Citation,
   numbers: number[],
   keysByNumber: Map<number, string>,
   id: string,
+  style: CitationStyle,
 ): void {
   const children: ElementContent[] = [];
   const link = (n: number): Element => ({
@@ -146,11 +165,22 @@ function renderCitation(
     if (to !== from) children.push({ type: "text", value: "-" }, link(to));
   }
   if (children.length === 0) children.push({ type: "text", value: "?" });
+  if (style === "brackets") {
+    children.unshift({ type: "text", value: "[" });
+    children.push({ type: "text", value: "]" });
+    node.data = {
+      hName: "span",
+      hProperties: { className: ["citation"], id },
+      hChildren: children,
+    };
+    return;
+  }
   node.data = { hName: "sup", hProperties: { className: ["citation"], id }, hChildren: children };
 }
 
 /** Number and render all citations in `tree`. */
-export function resolveCitations(tree: Root, file: VFile): void {
+export function resolveCitations(tree: Root, file: VFile, options: CitationOptions = {}): void {
+  const style = options.style ?? "superscript";
   const entries = collectEntries(file);
   const floats = new Map<string, Parent>();
   visit(tree, "containerDirective", (node) => {
@@ -196,14 +226,16 @@ export function resolveCitations(tree: Root, file: VFile): void {
       if (entry) {
         parent.children.splice(index, 0, {
           type: "text",
-          value: narrativeNames(entry.item),
+          value: narrativeNames(entry.item) + (style === "brackets" ? " " : ""),
         } satisfies Text);
         at++;
       }
+    } else if (style === "brackets") {
+      placeBracketCitation(parent, index);
     } else {
       at = placeCitation(parent, index, file, node);
     }
-    renderCitation(node, cited, keysByNumber, id);
+    renderCitation(node, cited, keysByNumber, id, style);
     return at;
   };
 
@@ -246,6 +278,6 @@ export function resolveCitations(tree: Root, file: VFile): void {
 }
 
 /** unified plugin: number and render citations (see module doc). */
-export function remarkCitations() {
-  return (tree: Root, file: VFile) => resolveCitations(tree, file);
+export function remarkCitations(options: CitationOptions = {}) {
+  return (tree: Root, file: VFile) => resolveCitations(tree, file, options);
 }

@@ -1,7 +1,8 @@
 /**
  * The journal profile's checks: required sections, limits (body words, references, figures,
- * tables, authors, key words), required statements (funding, conflicts of interest), a complete
- * corresponding author, and affiliations that are both used and defined. The pipeline passes the
+ * tables, authors, key words), required statements (any of the profile's statement types), the
+ * abstract's form and length, a complete corresponding author, and affiliations that are both
+ * used and defined. The pipeline passes the
  * numbers from `templates/<journal>/profile.json` as options; its README says where each came from.
  */
 import type { Parent, Root, RootContent } from "mdast";
@@ -10,7 +11,8 @@ import type { Point, Position } from "unist";
 import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
-import { countBodyWords } from "./word-count.ts";
+import type { StatementType } from "../schemas/journal-profile.ts";
+import { countBodyWords, countWords } from "./word-count.ts";
 
 /** The text of a node, images' alt text left out. */
 function plainText(node: RootContent): string {
@@ -57,7 +59,39 @@ const limitNames = {
   keywords: "key words",
 } as const;
 
-const statementKeys = { funding: "Funding sources", conflicts: "Conflicts of interest" } as const;
+/** Example values for a missing statement's message. */
+const statementExamples: Record<StatementType, string> = {
+  funding: "None.",
+  conflicts: "None declared.",
+  consent: "Written informed consent was obtained from the patient for publication.",
+  ethics: "Not required for a single case report.",
+  contributions: "AB saw the patient and wrote the report; CD revised it. AB is the guarantor.",
+  acknowledgments: "We thank the patient.",
+  "data-availability": "All data are in the article.",
+  "patient-perspective": "(the patient's own words)",
+};
+
+/** A statement type the journal prints, as the options name it. */
+export interface StatementRule {
+  /** The front matter key. */
+  type: StatementType;
+  /** The printed label, quoted in the message. */
+  label: string;
+  /** Whether the manuscript must give it. */
+  required: boolean;
+}
+
+/** The abstract the journal prints. */
+export interface AbstractRule {
+  /** `none`: no abstract; `plain`: one paragraph; `structured`: the `headings`, in order. */
+  form: "none" | "plain" | "structured";
+  /** Whether the manuscript must give one. */
+  required: boolean;
+  /** For `structured`: the headings, in order. */
+  headings: readonly string[];
+  /** Upper limit on its words. */
+  words?: number | undefined;
+}
 
 /** Upper limits; a limit left out is not checked. */
 export type JournalLimits = { readonly [what in keyof typeof limitNames]?: number | undefined };
@@ -68,8 +102,10 @@ export interface JournalRulesOptions {
   journalName: string;
   /** `#` headings the journal requires, in order, matched case-insensitively. */
   requiredSections?: readonly string[];
-  /** Front matter statements the journal prints on the first page. */
-  requiredStatements?: readonly (keyof typeof statementKeys)[];
+  /** The journal's statement types; those marked required must be in the front matter. */
+  statements?: readonly StatementRule[];
+  /** The abstract's form, whether required, and its word limit; left out, not checked. */
+  abstract?: AbstractRule;
   /** Whether one author must be marked corresponding, with email and postal address. */
   requireCorrespondingAuthor?: boolean;
   /** Upper limits on words, references, figures, tables, authors and key words. */
@@ -173,15 +209,18 @@ export function checkJournalRules(tree: Root, file: VFile, options: JournalRules
   }
 
   // Required statements.
-  for (const statement of options.requiredStatements ?? []) {
-    if (frontMatter[statement]) continue;
+  for (const statement of options.statements ?? []) {
+    if (!statement.required || frontMatter[statement.type]) continue;
+    const example = statementExamples[statement.type];
     report(
       file,
       "journal-statement-missing",
-      `Missing \`${statement}:\` statement: ${journalName} prints “${statementKeys[statement]}” on the first page; add it to the front matter, e.g. \`${statement}: None${statement === "conflicts" ? " declared" : ""}.\``,
+      `Missing \`${statement.type}:\` statement: ${journalName} requires “${statement.label}”; add it to the front matter, e.g. \`${statement.type}: ${example}\``,
       frontMatterPlace,
     );
   }
+
+  if (options.abstract) checkAbstract(file, options.abstract, journalName);
 
   // The corresponding author.
   if (options.requireCorrespondingAuthor) {
@@ -234,6 +273,89 @@ export function checkJournalRules(tree: Root, file: VFile, options: JournalRules
       `Unused affiliation \`${id}\`: no author names it; add it to an author's \`affiliations:\` or remove it.`,
       locate(["affiliations", id]),
     );
+  }
+}
+
+/** Check the front matter's `abstract:` against the journal's form, headings and word limit. */
+function checkAbstract(file: VFile, rule: AbstractRule, journalName: string): void {
+  const abstract = file.data.frontMatter?.abstract;
+  const locate = file.data.locateFrontMatter ?? (() => undefined);
+  const place = locate(["abstract"]);
+  if (abstract === undefined) {
+    if (rule.required && rule.form !== "none") {
+      const shape =
+        rule.form === "structured"
+          ? `a mapping of the headings ${rule.headings.map((heading) => `“${heading}”`).join(", ")} to text`
+          : "one paragraph of text";
+      report(
+        file,
+        "journal-abstract-missing",
+        `Missing \`abstract:\`: ${journalName} requires an abstract; add it to the front matter as ${shape}.`,
+        locate([]),
+      );
+    }
+    return;
+  }
+  if (rule.form === "none") {
+    report(
+      file,
+      "journal-abstract-form",
+      `Unexpected \`abstract:\`: ${journalName} prints no abstract, so it is left out of the page; remove it or choose another journal.`,
+      place,
+    );
+    return;
+  }
+  const structured = typeof abstract !== "string";
+  if (rule.form === "plain" && structured) {
+    report(
+      file,
+      "journal-abstract-form",
+      `Unexpected headings in \`abstract:\`, expected one paragraph of text for ${journalName}; join the parts into one paragraph.`,
+      place,
+    );
+  }
+  if (rule.form === "structured" && !structured) {
+    report(
+      file,
+      "journal-abstract-form",
+      `Unexpected plain \`abstract:\`, expected the headings ${rule.headings.map((heading) => `“${heading}”`).join(", ")} for ${journalName}; write it as a mapping of each heading to its text.`,
+      place,
+    );
+  }
+  if (rule.form === "structured" && structured && rule.headings.length > 0) {
+    const given = Object.keys(abstract);
+    const wanted = rule.headings.map((heading) => heading.toLowerCase());
+    for (const heading of given) {
+      if (wanted.includes(heading.toLowerCase())) continue;
+      report(
+        file,
+        "journal-abstract-form",
+        `Unexpected abstract heading “${heading}”, expected one of ${rule.headings.map((title) => `“${title}”`).join(", ")} for ${journalName}.${didYouMean(heading, rule.headings)}`,
+        locate(["abstract", heading]),
+      );
+    }
+    const lowerGiven = given.map((heading) => heading.toLowerCase());
+    const missing = rule.headings.filter((heading) => !lowerGiven.includes(heading.toLowerCase()));
+    if (missing.length > 0) {
+      report(
+        file,
+        "journal-abstract-form",
+        `Missing abstract heading${missing.length > 1 ? "s" : ""} ${missing.map((heading) => `“${heading}”`).join(", ")}: ${journalName} expects ${rule.headings.map((heading) => `“${heading}”`).join(", ")}, in that order.`,
+        place,
+      );
+    }
+  }
+  if (rule.words !== undefined) {
+    const text = structured ? Object.values(abstract).join(" ") : abstract;
+    const words = countWords(text);
+    if (words > rule.words) {
+      report(
+        file,
+        "journal-limit-exceeded",
+        `Unexpected ${words} words in the abstract, expected at most ${rule.words} for ${journalName}; shorten it.`,
+        place,
+      );
+    }
   }
 }
 

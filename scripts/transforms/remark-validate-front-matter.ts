@@ -58,6 +58,9 @@ function issueMessage(issue: core.$ZodIssue, data: unknown): string {
     if (found === undefined) return `Missing ${where}: it is required, expected ${issue.expected}.`;
     return `Unexpected ${typeName(found)} for ${where}, expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : issue.expected}.`;
   }
+  if (issue.code === "invalid_union" && issue.path[0] === "abstract") {
+    return `Unexpected ${typeName(valueAt(data, issue.path as Path))} for ${where}, expected text or a mapping of headings to text.`;
+  }
   if (issue.code === "invalid_union") {
     return `Unexpected ${typeName(valueAt(data, issue.path as Path))} for ${where}, expected text or a list of text.`;
   }

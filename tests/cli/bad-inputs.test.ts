@@ -194,7 +194,9 @@ describe("bad inputs made at run time", () => {
     const { input, markdown } = await baseCopy();
     const long = "The ulcer healed slowly over many months of care. ".repeat(21_000);
     expect(long.length).toBeGreaterThan(1_000_000);
-    await writeFile(input, markdown.replace("The ulcer healed.", long));
+    // The word limit is JAAD Case Reports'; the default journal has none.
+    const jaad = markdown.replace("\n---\n", "\njournal: jaad-case-reports\n---\n");
+    await writeFile(input, jaad.replace("The ulcer healed.", long));
     const outDir = await outputWithPreviousBuild();
     const run = await build(input, outDir);
     expect(run.messages.map((message) => message.split(" ").slice(1).join(" "))).toEqual([
@@ -283,7 +285,9 @@ describe("bad inputs made at run time", () => {
     const paragraph =
       "Her blood counts showed pancytopenia: white blood cells 600 per mm³ and platelets 39,000 per mm³.\n\n";
     const body = paragraph.repeat(Math.ceil((10 * 1024 * 1024) / paragraph.length));
-    await writeFile(input, markdown.replace("The ulcer healed.", `The ulcer healed.\n\n${body}`));
+    // The word limit is JAAD Case Reports'; the default journal has none.
+    const jaad = markdown.replace("\n---\n", "\njournal: jaad-case-reports\n---\n");
+    await writeFile(input, jaad.replace("The ulcer healed.", `The ulcer healed.\n\n${body}`));
     const outDir = await outputWithPreviousBuild();
     const run = await build(input, outDir);
     expect(run.messages.map((message) => message.split(" ").slice(1).join(" "))).toEqual([

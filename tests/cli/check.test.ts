@@ -14,6 +14,7 @@ import { repositoryDirectory } from "../helpers.ts";
 function manuscript(body = "A woman aged 34 years had painful leg ulcers."): string {
   return [
     "---",
+    "journal: jaad-case-reports",
     "title: A test case",
     "authors:",
     "  - name: Ada Test",
@@ -41,7 +42,7 @@ function manuscript(body = "A woman aged 34 years had painful leg ulcers."): str
 }
 
 /** The line of the case report's body in `manuscript()`. */
-const bodyLine = 19;
+const bodyLine = 20;
 
 let folder = "";
 const paths = { clean: "", esr: "", warning: "", errors: "" };

@@ -70,7 +70,7 @@ describe("remarkJournalRules", () => {
   });
 
   it("places a missing section after the last required one present", async () => {
-    const markdown = `${frontMatter("funding: None.", "conflicts: None declared.")}\n# Introduction\n\nText.\n\n# Case report\n\nText.\n\n# Acknowledgments\n\nText.\n`;
+    const markdown = `${frontMatter("journal: jaad-case-reports", "funding: None.", "conflicts: None declared.")}\n# Introduction\n\nText.\n\n# Case report\n\nText.\n\n# Acknowledgments\n\nText.\n`;
     const { file } = await runMarkdown(markdown);
     const [missing] = messagesOf(file, "journal-section-missing");
     expect(missing?.reason).toContain("expected a `# Discussion` heading after “Case report”");
@@ -124,7 +124,7 @@ describe("remarkJournalRules options (parse + front matter + this plugin)", () =
         [remarkJournalRules, { journalName: "Test Journal", limits: { authors: 0 } }],
       ],
     });
-    expect(messages).toEqual(["input.md:4:5 error journal-limit-exceeded"]);
+    expect(messages).toEqual(["input.md:5:5 error journal-limit-exceeded"]);
   });
 });
 

@@ -26,6 +26,26 @@ describe("front matter messages", () => {
     );
   });
 
+  it("accepts the abstract and every statement key, and says what an abstract must be", async () => {
+    const valid = await runFixtureFolder(join(fixtures, "statements-abstract"), { plugins });
+    expect(valid.messages).toEqual([]);
+    expect(valid.file.data.frontMatter?.abstract).toEqual({
+      Introduction: "Leg ulcers are rare.",
+      Case: "A woman had them.",
+    });
+    expect(valid.file.data.frontMatter?.["patient-perspective"]).toBe(
+      "I am glad the ulcers healed.",
+    );
+    const wrong = await runFixtureFolder(join(fixtures, "abstract-wrong-type"), { plugins });
+    const reasons = wrong.file.messages.map((message) => message.reason);
+    expect(reasons).toContain(
+      "Unexpected a list for `abstract`, expected text or a mapping of headings to text.",
+    );
+    expect(reasons).toContain(
+      "Unknown key `concent` in front matter; it is ignored. Did you mean `consent`?",
+    );
+  });
+
   it("keeps valid data when only unknown keys are wrong", async () => {
     const { file } = await runFixtureFolder(join(fixtures, "unknown-keys"), { plugins });
     expect(file.data.frontMatter?.title).toBe("A case");
