@@ -36,10 +36,17 @@ export function checkAbbreviations(tree: Root, file: VFile, options: Options = {
   const locateFrontMatter = file.data.locateFrontMatter ?? (() => undefined);
   const locator = sourceLocator(file);
   const written = frontMatter.abbreviations ?? {};
-  const list = indexList(written, [
-    ...(options.allow ?? []),
-    ...(frontMatter["abbreviations-ignore"] ?? []),
-  ]);
+  const list = indexList(
+    written,
+    [...(options.allow ?? []), ...(frontMatter["abbreviations-ignore"] ?? [])],
+    {
+      authors: frontMatter.authors.map((author) => author.name),
+      journals: [...(file.data.referenceItems?.values() ?? [])].flatMap((item) => {
+        const title = item["container-title"];
+        return typeof title === "string" ? [title] : [];
+      }),
+    },
+  );
 
   const blocks = collectBlocks(tree, locator);
   for (const key of ["short-title", "title"] as const) {

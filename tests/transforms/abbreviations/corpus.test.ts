@@ -36,6 +36,21 @@ interface Finding {
  */
 const noLongerWanted: ReadonlyMap<string, string> = new Map();
 
+/**
+ * Messages the earlier version did not give, judged here (by article, rule and token). They are
+ * reported separately and still count as wrong in the asserted precision, which stays strict.
+ */
+const judgedHere: ReadonlyMap<string, string> = new Map([
+  [
+    "vetmedsci-hypertrophic-osteopathy-dog abbreviation-unlisted CrCd",
+    "TP: craniocaudal, never expanded; issue 13 and the note on `DV` say it should be found",
+  ],
+  [
+    "vetmedsci-hypertrophic-osteopathy-dog abbreviation-unlisted-definition ICMPS‐SF",
+    "TP: defined in the text but missing from `abbreviations:`, like IHC and SDH in the BMC article",
+  ],
+]);
+
 /** An abbreviation message as the checker gives it. */
 interface Message {
   line: number;
@@ -67,14 +82,19 @@ function sameFinding(message: Message, finding: Finding): boolean {
 
 const articles = present
   ? readdirSync(corpus, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(join(corpus, entry.name, "expected.json")))
+      .filter(
+        (entry) => entry.isDirectory() && existsSync(join(corpus, entry.name, "expected.json")),
+      )
       .map((entry) => entry.name)
       .sort()
   : [];
 
 describe.skipIf(!present)("abbreviations on the real case reports of ../shared/corpus", () => {
-  it("are right at least 90% of the time and keep every TP finding", { timeout: 120_000 }, async () => {
+  it("are right at least 90% of the time and keep every TP finding", {
+    timeout: 120_000,
+  }, async () => {
     let right = 0;
+    let judgedRight = 0;
     let reported = 0;
     let truePositives = 0;
     let keptTruePositives = 0;
@@ -89,8 +109,14 @@ describe.skipIf(!present)("abbreviations on the real case reports of ../shared/c
       reported += messages.length;
       for (const message of messages) {
         const finding = findings.find((candidate) => sameFinding(message, candidate));
+        const judged = judgedHere.get(`${article} ${message.rule} ${message.token}`);
         if (finding?.class === "TP") right++;
-        else
+        else if (judged && !finding) {
+          judgedRight++;
+          wrong.push(
+            `${article}:${message.line} ${message.rule} ${message.token} (unclassified; ${judged})`,
+          );
+        } else
           wrong.push(
             `${article}:${message.line} ${message.rule} ${message.token} (${finding ? `FP: ${finding.note}` : "unclassified"})`,
           );
@@ -106,8 +132,9 @@ describe.skipIf(!present)("abbreviations on the real case reports of ../shared/c
     const precision = reported === 0 ? 1 : right / reported;
     const recall = truePositives === 0 ? 1 : keptTruePositives / truePositives;
     console.info(
-      `corpus: ${reported} abbreviation messages, ${right} right; precision ${(precision * 100).toFixed(1)}%, recall ${(recall * 100).toFixed(1)}% (${keptTruePositives}/${truePositives} TP kept)`,
+      `corpus: ${reported} abbreviation messages, ${right} right; precision ${(precision * 100).toFixed(1)}% (${(((right + judgedRight) / Math.max(reported, 1)) * 100).toFixed(1)}% with the messages judged here), recall ${(recall * 100).toFixed(1)}% (${keptTruePositives}/${truePositives} TP kept)`,
     );
+    if (wrong.length > 0) console.info(`not right:\n${wrong.join("\n")}`);
     expect(lost).toEqual([]);
     expect({ precision: precision >= 0.9, wrong }).toEqual({ precision: true, wrong });
   });
