@@ -167,7 +167,17 @@ function recordLongForms(reading: Reading, index: number, list: AbbreviationList
       /^\s*\($/.test(text.slice(last.end, following.start)) &&
       (abbreviationKey(following.value) === candidate.key ||
         text.startsWith(candidate.abbreviation, following.start));
-    if (!defines) candidate.longForms.push({ block, start: word.start, end: last.end, order });
+    // "RAST (radioallergosorbent test)": the long form of a definition, abbreviation first.
+    const previous = words[index - 1];
+    const definedBefore =
+      previous !== undefined &&
+      /^\s*\($/.test(text.slice(previous.end, word.start)) &&
+      (abbreviationKey(previous.value) === candidate.key ||
+        text.slice(0, previous.end).endsWith(candidate.abbreviation)) &&
+      text.charAt(last.end) === ")";
+    if (!defines && !definedBefore) {
+      candidate.longForms.push({ block, start: word.start, end: last.end, order });
+    }
   }
 }
 
