@@ -18,6 +18,7 @@ import { rules } from "../diagnostics/rules.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
 import { displayPath } from "../loaders/load-manuscript.ts";
 import { startBackgroundPrinter } from "../pdf/pdf-printer.ts";
+import { runAbbreviationsCommand } from "./abbreviations.ts";
 import {
   type BuildOptions,
   type BuildResult,
@@ -32,6 +33,7 @@ Usage:
   casepress build [manuscript.md|folder…] [options]   write HTML (and PDF) into --out
   casepress check <paths|folders|globs…> [options]     run every check, write nothing
   casepress rules                                      list every rule id with its severity
+  casepress abbreviations <manuscript.md> [--write]    print the abbreviations: block the text's definitions imply
 
 Build options:
   -o, --out <dir>            output folder (default: dist)
@@ -186,6 +188,21 @@ async function runWatch(path: string, options: BuildOptions): Promise<number> {
   return 0;
 }
 
+async function runAbbreviations(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { write: { type: "boolean" } },
+  });
+  const [path, ...others] = positionals;
+  if (path === undefined || others.length > 0)
+    fail("Expected one manuscript: casepress abbreviations <manuscript.md> [--write].");
+  const result = await runAbbreviationsCommand(path, { write: values.write === true });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.code;
+}
+
 async function runCheck(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -253,7 +270,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "build") return await runBuild(rest);
     if (command === "check") return await runCheck(rest);
     if (command === "rules") return listRules();
-    fail(`Unknown command \`${command}\`, expected build, check or rules.`);
+    if (command === "abbreviations") return await runAbbreviations(rest);
+    fail(`Unknown command \`${command}\`, expected build, check, rules or abbreviations.`);
   } catch (error) {
     if (
       error instanceof UsageError ||
