@@ -106,7 +106,8 @@ describe("check --format json", () => {
     expect(report.manuscripts.map((entry) => entry.path)).toEqual([paths.clean, paths.esr]);
     expect(report.manuscripts[0]?.messages).toEqual([]);
     for (const message of report.manuscripts.flatMap((entry) => entry.messages)) {
-      expect(Object.keys(message).sort()).toEqual([
+      // `data` is optional: the abbreviation rules give `data.token` and `data.reason`.
+      expect(Object.keys(message).filter((key) => key !== "data").sort()).toEqual([
         "column",
         "file",
         "line",
@@ -130,6 +131,7 @@ describe("check --format json", () => {
         severity: "error",
         rule: "abbreviation-unlisted-definition",
         message: expect.stringContaining("add `ESR: erythrocyte sedimentation rate` to the list"),
+        data: { token: "ESR", reason: expect.stringContaining("two or more capitals") },
       },
     ]);
     expect(report.summary).toEqual({ manuscripts: 1, errors: 1, warnings: 0, infos: 0 });

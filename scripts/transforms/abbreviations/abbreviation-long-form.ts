@@ -133,17 +133,33 @@ function spells(chunk: string, word: string): boolean {
   return true;
 }
 
-/** Whether `letters` split, in order, into pieces that spell each of `words` once, in any order. */
-function spellsInAnyOrder(letters: string, words: readonly string[], used: boolean[]): boolean {
+/** Steps `spellsInAnyOrder` may take for one long form; past it the search gives up. */
+const reorderBudget = 2000;
+
+/** Steps taken by the reordered-long-form search, counted so a test can bound the work. */
+export const reorderWork = { steps: 0 };
+
+/**
+ * Whether `letters` split, in order, into pieces that spell each of `words` once, in any order.
+ * `budget.left` bounds the search: words with the same initials could make it factorial.
+ */
+function spellsInAnyOrder(
+  letters: string,
+  words: readonly string[],
+  used: boolean[],
+  budget: { left: number },
+): boolean {
   if (letters === "") return used.every(Boolean);
   for (const [index, word] of words.entries()) {
     if (used[index] || word.charAt(0) !== letters.charAt(0)) continue;
     used[index] = true;
     for (let length = 1; length <= letters.length; length++) {
-      if (!spells(letters.slice(0, length), word)) break;
-      if (spellsInAnyOrder(letters.slice(length), words, used)) return true;
+      reorderWork.steps++;
+      if (--budget.left < 0 || !spells(letters.slice(0, length), word)) break;
+      if (spellsInAnyOrder(letters.slice(length), words, used, budget)) return true;
     }
     used[index] = false;
+    if (budget.left < 0) return false;
   }
   return false;
 }
@@ -161,6 +177,7 @@ export function findReorderedLongFormStart(
   const letters = shortFormLetters(key);
   if (letters.length < 2 || letters.length > 12) return undefined;
   const first = Math.max(0, words.length - longFormWindow(key));
+  const budget = { left: reorderBudget };
   for (let start = words.length - 2; start >= first; start--) {
     const head = (words[start] ?? "").toLowerCase();
     if (smallWords.has(head)) continue;
@@ -174,9 +191,11 @@ export function findReorderedLongFormStart(
         letters,
         content,
         content.map(() => false),
+        budget,
       )
     )
       return start;
+    if (budget.left < 0) return undefined;
   }
   return undefined;
 }

@@ -173,7 +173,7 @@ function recordLongForms(reading: Reading, index: number, list: AbbreviationList
       previous !== undefined &&
       /^\s*\($/.test(text.slice(previous.end, word.start)) &&
       (abbreviationKey(previous.value) === candidate.key ||
-        text.slice(0, previous.end).endsWith(candidate.abbreviation)) &&
+        text.endsWith(candidate.abbreviation, previous.end)) &&
       text.charAt(last.end) === ")";
     if (!defines && !definedBefore) {
       candidate.longForms.push({ block, start: word.start, end: last.end, order });
@@ -252,6 +252,9 @@ function inProductName({ text, words }: Reading, index: number): boolean {
   return false;
 }
 
+/** How far an address in parentheses may reach from a token. */
+const addressReach = 120;
+
 /**
  * Whether the token at `start`–`end` is a whole part of an address in parentheses:
  * "Abcam (USA)", "(Roche Diagnostics, Mannheim, Germany)", "(Sigma-Aldrich, St Louis, MO, USA)".
@@ -259,16 +262,19 @@ function inProductName({ text, words }: Reading, index: number): boolean {
  * that starts with a capital, a country, state or company form.
  */
 function inAddress({ text }: Reading, token: string, start: number, end: number): boolean {
-  const open = text.lastIndexOf("(", start);
-  const close = text.indexOf(")", end);
-  if (open < 0 || close < 0 || text.lastIndexOf(")", start) > open) return false;
-  const parts = text
+  // Addresses are short: look no further than `addressReach` characters either side.
+  const from = Math.max(0, start - addressReach);
+  const near = text.slice(from, end + addressReach);
+  const open = near.lastIndexOf("(", start - from);
+  const close = near.indexOf(")", end - from);
+  if (open < 0 || close < 0 || near.lastIndexOf(")", start - from) > open) return false;
+  const parts = near
     .slice(open + 1, close)
     .split(",")
     .map((part) => part.trim());
   if (!parts.includes(token)) return false;
   if (parts.length === 1) {
-    const before = /([\p{L}\p{N}]+)\s*$/u.exec(text.slice(0, open))?.[1] ?? "";
+    const before = /([\p{L}\p{N}]+)\s*$/u.exec(near.slice(0, open))?.[1] ?? "";
     return countryCodes.has(token) && /^\p{Lu}/u.test(before);
   }
   return /^\p{Lu}/u.test(parts[0] ?? "") && parts[0] !== token && isAddressPart(token);
@@ -422,8 +428,9 @@ function longFormAfter(
   entry: Listed | undefined,
 ): Definition | undefined {
   if (!text.startsWith(" (", end)) return undefined;
-  const close = text.indexOf(")", end + 2);
-  const inside = close < 0 ? "" : text.slice(end + 2, close);
+  const near = text.slice(end + 2, end + 123);
+  const close = near.indexOf(")");
+  const inside = close < 0 ? "" : near.slice(0, close);
   if (inside === "" || inside.length > 120 || /[()[\]\uFFFC]/u.test(inside)) return undefined;
   const words = inside.match(wordPattern) ?? [];
   if (words.length < 1 || words.some((word) => needsLongForm(word))) return undefined;

@@ -14,6 +14,7 @@ import {
   findInitialsLongFormStart,
   findLongFormStart,
   findReorderedLongFormStart,
+  reorderWork,
   sameWordsAnyOrder,
 } from "../../../scripts/transforms/abbreviations/abbreviation-long-form.ts";
 import {
@@ -91,6 +92,13 @@ describe("long forms in every order", () => {
     expect(
       sameWordsAnyOrder("Paragangliomas of the head and neck", "Head and neck paraganglioma"),
     ).toBe(true);
+  });
+
+  it("bound the reordering search on words that share their initials", () => {
+    reorderWork.steps = 0;
+    const words = Array.from({ length: 17 }, () => "aab");
+    expect(findReorderedLongFormStart(words, "AAAAAAAAAAAB")).toBeUndefined();
+    expect(reorderWork.steps).toBeLessThanOrEqual(2100);
   });
 
   it("read digits first and initials with one slip", () => {
