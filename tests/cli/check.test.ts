@@ -107,14 +107,11 @@ describe("check --format json", () => {
     expect(report.manuscripts[0]?.messages).toEqual([]);
     for (const message of report.manuscripts.flatMap((entry) => entry.messages)) {
       // `data` is optional: the abbreviation rules give `data.token` and `data.reason`.
-      expect(Object.keys(message).filter((key) => key !== "data").sort()).toEqual([
-        "column",
-        "file",
-        "line",
-        "message",
-        "rule",
-        "severity",
-      ]);
+      expect(
+        Object.keys(message)
+          .filter((key) => key !== "data")
+          .sort(),
+      ).toEqual(["column", "file", "line", "message", "rule", "severity"]);
       expect(["error", "warning", "info"]).toContain(message.severity);
       expect(Number.isInteger(message.line) && Number.isInteger(message.column)).toBe(true);
     }
