@@ -175,7 +175,9 @@ export async function runFixture(
 export function activeContent(html: string): string[] {
   const found: string[] = [];
   visit(fromHtml(html), "element", (node: Element) => {
-    if (/^(script|iframe|frame|object|embed|applet|base|form)$/.test(node.tagName)) {
+    // A JSON-LD data block is inert: browsers never run a script of that type.
+    const dataBlock = node.tagName === "script" && node.properties.type === "application/ld+json";
+    if (!dataBlock && /^(script|iframe|frame|object|embed|applet|base|form)$/.test(node.tagName)) {
       found.push(`<${node.tagName}>`);
     }
     for (const [name, value] of Object.entries(node.properties)) {

@@ -35,11 +35,14 @@ export function renderReferences(
         return h("li", { id: `ref-${reference.key}` }, [
           ...entry,
           { type: "text", value: " " },
-          h(
-            "a.backlink",
-            { href: `#${reference.firstCitationId}`, ariaLabel: "Back to first citation" },
+          // The accessible name is the link's own text: the arrow plus words only screen readers get.
+          h("a.backlink", { href: `#${reference.firstCitationId}` }, [
             "↩",
-          ),
+            h(
+              "span.visually-hidden",
+              ` Back to the first citation of reference ${reference.number}`,
+            ),
+          ]),
         ]);
       }),
     ),

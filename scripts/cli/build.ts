@@ -1,11 +1,12 @@
 /**
  * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
- * with the pdf format, `<out>/<name>.pdf`. A manuscript with errors writes nothing.
+ * with the pdf format, `<out>/<name>.pdf`; with the docx format, `<out>/<name>.docx`. A manuscript with errors writes nothing.
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
+import { renderJats } from "../jats/render-jats.ts";
 import { casepressVersion, fontsDirectory } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
 import { describeFailure, type FileKind, outputPath, readGuarded } from "../loaders/path-guard.ts";
@@ -14,10 +15,11 @@ import { compileManuscript } from "../pipeline.ts";
 import { OutputStage } from "../publish/write-atomic.ts";
 import { preprintBanner } from "../render/preprint-banner.ts";
 import { renderPage } from "../render/render-page.ts";
+import { sourceDateFor } from "../render/source-date.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
 
 /** The output formats `build` writes. */
-export type OutputFormat = "html" | "pdf";
+export type OutputFormat = "html" | "pdf" | "docx" | "jats";
 
 /** Options of `casepress build`. */
 export interface BuildOptions {
@@ -59,6 +61,12 @@ export function assetsDirectoryName(name: string): string {
   return `${name}_files`;
 }
 
+/** The build date: a valid `SOURCE_DATE_EPOCH`, so the output is reproducible; else now. */
+function buildDate(file: VFile): Date {
+  const epoch = sourceDateFor(file);
+  return epoch.kind === "valid" ? new Date(epoch.seconds * 1000) : new Date();
+}
+
 /** A file copied into the assets folder, with the folder it must stay inside. */
 interface AssetSource {
   from: string;
@@ -85,11 +93,24 @@ export async function buildManuscript(
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
   const name = basename(absolutePath, extname(absolutePath));
   const outDir = resolve(cwd, options.outDir);
+  const docx = options.formats.includes("docx")
+    ? await (await import("../docx/write-docx.ts")).docxOutput(compiled.tree, file, profile, {
+        outDir,
+        name,
+        generator: `Casepress ${casepressVersion}`,
+      })
+    : undefined;
   const assets = assetsDirectoryName(name);
   const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
+  // JATS XML for deposit: the figures it names are the ones copied into the assets folder.
+  const jats = options.formats.includes("jats")
+    ? renderJats(compiled.tree, file, profile, { date: buildDate(file) })
+    : undefined;
+  const writesHtml = options.formats.includes("html") || options.formats.includes("pdf");
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
+    ...(options.formats.includes("pdf") ? { pdfUrl: `${name}.pdf` } : {}),
     ...(profile.templateHtml.includes("{{banner}}")
       ? { banner: preprintBanner(file, absolutePath, options.versionLabel) }
       : {}),
@@ -98,19 +119,23 @@ export async function buildManuscript(
   // Every source is read through the path guard, inside the folder it belongs to.
   const root = file.data.manuscript?.root ?? dirname(absolutePath);
   const sources: AssetSource[] = [
-    ...profile.stylesheets.map((stylesheet) => ({
+    ...(writesHtml ? profile.stylesheets : []).map((stylesheet) => ({
       from: join(profile.directory, stylesheet),
       root: profile.directory,
       kind: "journal" as const,
       to: stylesheet,
     })),
-    ...profile.fonts.map((font) => ({
+    ...(writesHtml ? profile.fonts : []).map((font) => ({
       from: join(fontsDirectory(), font),
       root: fontsDirectory(),
       kind: "font" as const,
       to: `fonts/${basename(font)}`,
     })),
-    ...copies.map((copy) => ({ ...copy, root, kind: "image" as const })),
+    ...(writesHtml || jats !== undefined ? copies : []).map((copy) => ({
+      ...copy,
+      root,
+      kind: "image" as const,
+    })),
   ];
   // Look at every source at once; in a warm process, reuse what did not change since last time.
   const copied = options.copiedAssets;
@@ -166,12 +191,19 @@ export async function buildManuscript(
       await stage.abort();
       return { file, outputs: [] };
     }
+    const names = stagedAssets > 0 ? [assets] : [];
     const htmlName = `${name}.html`;
-    const stagedHtml = await stage.write(htmlName, html);
-    const names = [htmlName, ...(stagedAssets > 0 ? [assets] : [])];
-    const htmlPath = outputPath(outDir, htmlName);
-    written.unshift(htmlPath);
-    if (options.formats.includes("pdf") && printer) {
+    const stagedHtml = writesHtml ? await stage.write(htmlName, html) : undefined;
+    if (writesHtml) {
+      names.unshift(htmlName);
+      written.unshift(outputPath(outDir, htmlName));
+    }
+    if (jats !== undefined) {
+      await stage.write(`${name}.xml`, jats);
+      names.push(`${name}.xml`);
+      written.push(outputPath(outDir, `${name}.xml`));
+    }
+    if (stagedHtml && options.formats.includes("pdf") && printer) {
       // The PDF is printed from the staged page, beside its staged assets.
       const pdf = await printer.print(stagedHtml, stage.directory, file);
       if (pdf) {
@@ -179,6 +211,11 @@ export async function buildManuscript(
         names.push(`${name}.pdf`);
         written.push(outputPath(outDir, `${name}.pdf`));
       }
+    }
+    if (docx) {
+      await stage.write(basename(docx.path), docx.data);
+      names.push(basename(docx.path));
+      written.push(docx.path);
     }
     await stage.commit(names);
     for (const [target, asset] of updates) copied?.set(target, asset);

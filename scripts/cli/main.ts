@@ -32,16 +32,20 @@ const help = `casepress ${casepressVersion}: publish medical case reports from M
 Usage:
   casepress build [manuscript.md|folder…] [options]   write HTML (and PDF) into --out
   casepress check <paths|folders|globs…> [options]     run every check, write nothing
+  casepress package [manuscript.md] [options]          check, then write <out>/<name>-submission/
+                                                       and its .zip (DOCX, figures, proof PDF, manifest)
   casepress rules                                      list every rule id with its severity
   casepress abbreviations <manuscript.md> [--write]    print the abbreviations: block the text's definitions imply
 
 Build options:
   -o, --out <dir>            output folder (default: dist)
-  -f, --format <list>        html, pdf or html,pdf (default: html,pdf)
+  -f, --format <list>        html, pdf, docx, jats (JATS XML), comma-separated (default: html,pdf)
   -j, --journal <id>         journal folder under templates/ (default: front matter, then jaad-case-reports)
       --root <dir>           the manuscript's root; files it names must lie inside
       --version-label <text> preprint version label (default: $CASEPRESS_VERSION_LABEL, $GITHUB_SHA)
   -w, --watch                rebuild one manuscript whenever it or a file it names changes
+
+Package options: -o, -j, --root and --version-label as for build.
 
 Check options:
   -f, --format <format>      text, json, github or sarif (default: text)
@@ -69,8 +73,10 @@ function parseFormats(value: string | undefined): OutputFormat[] {
     .filter(Boolean);
   if (formats.length === 0) fail("Empty --format, expected html, pdf or html,pdf.");
   for (const format of formats)
-    if (format !== "html" && format !== "pdf")
-      fail(`Unknown build format \`${format}\`, expected html, pdf or html,pdf.`);
+    if (format !== "html" && format !== "pdf" && format !== "docx" && format !== "jats")
+      fail(
+        `Unknown build format \`${format}\`, expected html, pdf, docx or jats, comma-separated.`,
+      );
   if (!formats.includes("html") && formats.includes("pdf")) formats.unshift("html");
   return formats as OutputFormat[];
 }
@@ -166,6 +172,62 @@ async function runBuild(args: string[]): Promise<number> {
   );
   if (environmentFailed) return 2;
   if (results.some((result) => hasErrors(result.file))) return 1;
+  return 0;
+}
+
+async function runPackage(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      journal: { type: "string", short: "j" },
+      root: { type: "string" },
+      "version-label": { type: "string" },
+    },
+  });
+  const { files, unmatched } = await expandInputs(
+    positionals.length > 0 ? positionals : ["manuscript"],
+  );
+  if (unmatched.length > 0)
+    fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  const [only, ...others] = files;
+  if (only === undefined || others.length > 0) fail("package takes exactly one manuscript.");
+  const { packageManuscript } = await import("../package/package-submission.ts");
+  const printer = startBackgroundPrinter();
+  let result: Awaited<ReturnType<typeof packageManuscript>>;
+  try {
+    result = await packageManuscript(
+      only,
+      {
+        outDir: values.out ?? "dist",
+        ...(values.journal ? { journal: values.journal } : {}),
+        ...(values.root ? { root: values.root } : {}),
+        ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
+      },
+      printer,
+    );
+  } finally {
+    const created = await printer.started.catch(() => undefined);
+    if (created && "close" in created) await created.close();
+  }
+  writeDiagnostics([result.file]);
+  // A failure of the machine (no browser, a bad SOURCE_DATE_EPOCH) is exit 2, as for build.
+  if (
+    result.file.messages.some(
+      (message) => message.fatal === true && message.source === "casepress-environment",
+    )
+  )
+    return 2;
+  if (hasErrors(result.file)) return 1;
+  if (result.proofMissing) {
+    const created = await printer.started.catch((error: unknown) => ({ help: String(error) }));
+    const help = "help" in created ? created.help : "the PDF printer returned nothing";
+    process.stderr.write(`casepress: cannot write the proof PDF, so no package: ${help}\n`);
+    return 2;
+  }
+  if (result.directory) process.stdout.write(`wrote ${displayPath(result.directory)}/\n`);
+  if (result.zip) process.stdout.write(`wrote ${displayPath(result.zip)}\n`);
   return 0;
 }
 
@@ -269,9 +331,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === "build") return await runBuild(rest);
     if (command === "check") return await runCheck(rest);
+    if (command === "package") return await runPackage(rest);
     if (command === "rules") return listRules();
     if (command === "abbreviations") return await runAbbreviations(rest);
-    fail(`Unknown command \`${command}\`, expected build, check, rules or abbreviations.`);
+    fail(`Unknown command \`${command}\`, expected build, check, package, rules or abbreviations.`);
   } catch (error) {
     if (
       error instanceof UsageError ||

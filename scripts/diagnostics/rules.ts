@@ -336,6 +336,27 @@ export const rules = {
     "environment",
     "The browser failed while printing the PDF (crashed or closed).",
   ),
+  // The submission package.
+  "package-file-name-invalid": rule(
+    "error",
+    "package",
+    "A file name in the submission package that submission systems may reject.",
+  ),
+  "package-figure-resolution-low": rule(
+    "error",
+    "package",
+    "A figure too small to export at the journal's minimum dpi at its print width; it is never upscaled.",
+  ),
+  "package-figure-export-invalid": rule(
+    "error",
+    "package",
+    "An exported figure file that, read back, lacks the size, format or dpi it was written with.",
+  ),
+  "jats-issn-missing": rule(
+    "warning",
+    "jats",
+    "The JATS output has no ISSN, which the Journal Publishing DTD requires (`publication.issn` or the profile's `journal-meta.issn`).",
+  ),
 } as const satisfies Record<string, RuleDefinition>;
 
 /** A rule id Casepress can report. */

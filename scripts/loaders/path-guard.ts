@@ -8,7 +8,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
 import { type FileHandle, open, realpath } from "node:fs/promises";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** The size caps, in bytes, for each kind of file Casepress reads: defined here and only here. */
 export const sizeLimits = {
@@ -37,6 +37,33 @@ export type PathResolution =
 export function isInside(path: string, root: string): boolean {
   const inside = relative(root, path);
   return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
+
+/** `path` resolved through symlinks; for a missing file, its nearest existing ancestor is resolved. */
+export function realPathLoose(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    if (parent === absolute) return absolute;
+    return join(realPathLoose(parent), absolute.slice(parent.length + 1));
+  }
+}
+
+/**
+ * Where `path` really is relative to `root`, after following symbolic links on both sides:
+ * `inside` (and existing), `missing` (would be inside, but nothing is there) or `outside`.
+ */
+export function realPathPlacement(path: string, root: string): "inside" | "missing" | "outside" {
+  const real = realPathLoose(path);
+  if (!isInside(real, realPathLoose(root))) return "outside";
+  try {
+    realpathSync(real);
+    return "inside";
+  } catch {
+    return "missing";
+  }
 }
 
 /** Whether `reference` is a URL (a scheme such as `http:` or `file:`, or `//host`). */

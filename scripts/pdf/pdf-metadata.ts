@@ -26,6 +26,7 @@ import {
   PDFString,
 } from "pdf-lib";
 import { pdfTextString } from "../render/escape.ts";
+import { addFigureAlt, addLinkContents, setXmpMetadata } from "./pdf-accessibility.ts";
 
 /** Metadata written into the PDF's information dictionary. */
 export interface PdfMetadata {
@@ -50,6 +51,12 @@ export interface PdfMetadata {
    * content hash (which then includes the date).
    */
   sourceDateEpoch?: number;
+  /** A persistent identifier for the XMP `dc:identifier`, e.g. `doi:10.1016/…`. */
+  identifier?: string;
+  /** Copyright and licence text for the XMP `dc:rights`. */
+  rights?: string;
+  /** Descriptions of in-document links by destination name (`fig-ulcer` → "Fig 1"), for `/Contents`. */
+  linkTexts?: ReadonlyMap<string, string>;
 }
 
 /** Placeholder written while hashing, so the hash never depends on a previous `/ID`. */
@@ -210,9 +217,22 @@ export async function applyPdfMetadata(
   doc.setCreationDate(date);
   doc.setModificationDate(date);
 
-  // A stale /Metadata (XMP) stream would contradict the new dictionary; Chromium
-  // writes none today, but drop one if a future version does.
-  doc.catalog.delete(PDFName.of("Metadata"));
+  // XMP that matches the new dictionary (replacing any Chromium may write), with the PDF/UA
+  // identifier; /Alt on figure wrappers and /Contents on links (see pdf-accessibility.ts).
+  setXmpMetadata(doc, {
+    title: metadata.title,
+    authors: metadata.authors,
+    ...(metadata.subject !== undefined ? { subject: metadata.subject } : {}),
+    ...(metadata.keywords !== undefined ? { keywords: metadata.keywords } : {}),
+    ...(metadata.language !== undefined ? { language: metadata.language } : {}),
+    ...(metadata.identifier !== undefined ? { identifier: metadata.identifier } : {}),
+    ...(metadata.rights !== undefined ? { rights: metadata.rights } : {}),
+    creator: metadata.creator,
+    producer: metadata.producer ?? `${metadata.creator} (Chromium; pdf-lib)`,
+    date,
+  });
+  addFigureAlt(doc);
+  addLinkContents(doc, metadata.linkTexts);
   normalizeStructureIds(doc);
 
   setTrailerId(doc, ZERO_ID);

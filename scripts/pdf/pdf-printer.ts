@@ -15,7 +15,7 @@ import type { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type Place, report } from "../diagnostics/diagnostics.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
-import { readSourceDateEpoch } from "../render/source-date.ts";
+import { sourceDateFor } from "../render/source-date.ts";
 import { BROWSER_HELP, type BrowserLookup, findBrowser } from "./find-browser.ts";
 import type { BlockedRequest, LaunchPdfRendererOptions, PdfRenderer } from "./render-pdf.ts";
 
@@ -54,7 +54,27 @@ function metadataOf(file: VFile) {
     keywords: frontMatter.keywords ?? [],
     creator: `Casepress ${casepressVersion}`,
     language: frontMatter.lang ?? file.data.journal?.lang ?? "en",
+    ...(frontMatter.publication?.doi ? { identifier: `doi:${frontMatter.publication.doi}` } : {}),
+    ...(frontMatter.publication?.copyright || frontMatter.publication?.license
+      ? {
+          rights: [frontMatter.publication.copyright, frontMatter.publication.license]
+            .filter(Boolean)
+            .join(" "),
+        }
+      : {}),
+    linkTexts: linkTextsOf(file),
   };
+}
+
+/** What each in-document link leads to, by the element id Chromium names its destination after. */
+function linkTextsOf(file: VFile): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const [id, float] of file.data.floats ?? []) texts.set(id, float.label);
+  for (const reference of file.data.references ?? []) {
+    texts.set(`ref-${reference.key}`, `Reference ${reference.number}`);
+    texts.set(reference.firstCitationId, "Back to the citation");
+  }
+  return texts;
 }
 
 /**
@@ -136,11 +156,8 @@ export async function createPdfPrinter(options: PdfPrinterOptions = {}): Promise
   const env = options.env ?? process.env;
   return {
     async print(htmlPath, outDir, file) {
-      const epoch = readSourceDateEpoch(env);
-      if (epoch.kind === "invalid") {
-        report(file, "source-date-epoch-invalid", epoch.advice);
-        return undefined;
-      }
+      const epoch = sourceDateFor(file, env);
+      if (epoch.kind === "invalid") return undefined;
       try {
         const result = await renderer.render({
           htmlPath,

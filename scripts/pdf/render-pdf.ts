@@ -15,16 +15,21 @@
  * with them.
  */
 
-import { realpathSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type HTTPRequest, type Page, TimeoutError } from "puppeteer";
+import { realPathLoose, realPathPlacement } from "../loaders/path-guard.ts";
 import { findBrowser } from "./find-browser.ts";
+import { BrowserLaunchError, BrowserNotFoundError, PdfTimeoutError } from "./pdf-errors.ts";
 import { applyPdfMetadata, type PdfMetadata } from "./pdf-metadata.ts";
+import { requestVerdict } from "./request-policy.ts";
 
+export { BrowserLaunchError, BrowserNotFoundError, PdfTimeoutError } from "./pdf-errors.ts";
 export type { PdfMetadata } from "./pdf-metadata.ts";
+export { requestVerdict } from "./request-policy.ts";
 
 /** One document to print. */
 export interface PdfJob {
@@ -92,33 +97,6 @@ export interface LaunchPdfRendererOptions {
   launchTimeoutMs?: number;
 }
 
-/** Loading or printing took longer than the job's `timeoutMs`. */
-export class PdfTimeoutError extends Error {
-  override name = "PdfTimeoutError";
-  /** The HTML file being printed. */
-  readonly htmlPath: string;
-  /** The limit that was exceeded, in ms. */
-  readonly timeoutMs: number;
-  /** What was running: "loading the page", "waiting for fonts", "printing". */
-  readonly phase: string;
-
-  constructor(htmlPath: string, timeoutMs: number, phase: string, options?: { cause?: unknown }) {
-    super(
-      `PDF rendering of ${htmlPath} timed out after ${timeoutMs} ms while ${phase}. ` +
-        "Very large images or a busy machine make this slower: shrink the figures, or raise the limit (PdfJob.timeoutMs).",
-      options,
-    );
-    this.htmlPath = htmlPath;
-    this.timeoutMs = timeoutMs;
-    this.phase = phase;
-  }
-}
-
-/** No browser executable could be found; the message says how to install one. */
-export class BrowserNotFoundError extends Error {
-  override name = "BrowserNotFoundError";
-}
-
 /**
  * The flags every launch uses: quiet, no GPU, and no network at all. The browser resolves no
  * host name (every name maps to "not found"), and anything that tries to connect anyway is sent
@@ -157,65 +135,6 @@ interface PageSlot {
   page: Page;
   /** Set while a job runs; the request handler reads it. */
   job: { allowedDir: string; blocked: BlockedRequest[]; seen: Set<string> } | null;
-}
-
-/** `path` resolved through symlinks; for a missing file, its nearest existing ancestor is resolved. */
-function realPathLoose(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    const parent = dirname(absolute);
-    if (parent === absolute) return absolute;
-    return join(realPathLoose(parent), absolute.slice(parent.length + 1));
-  }
-}
-
-/** Whether `path` is `dir` or inside it (both already real paths). */
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-}
-
-/** Whether a real path exists. */
-function exists(path: string): boolean {
-  try {
-    realpathSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Decide one request: `null` to let it load, or the reason to refuse it.
- * `file:` URLs must resolve (through symlinks and `..`) inside `allowedDir`.
- */
-export function requestVerdict(url: string, allowedDir: string): string | null {
-  if (url.startsWith("data:")) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "not a valid URL";
-  }
-  if (parsed.protocol === "file:") {
-    let path: string;
-    try {
-      path = fileURLToPath(parsed);
-    } catch {
-      return "not a local file path";
-    }
-    const real = realPathLoose(path);
-    if (!isInside(realPathLoose(allowedDir), real))
-      return `outside the output folder ${allowedDir}`;
-    if (!exists(real)) return "file not found";
-    return null;
-  }
-  if (parsed.protocol === "http:" || parsed.protocol === "https:") {
-    return "network access is disabled; copy the file next to the manuscript";
-  }
-  return `the ${parsed.protocol.replace(/:$/, "")} scheme is not allowed`;
 }
 
 /** Script run in the page (JavaScript is disabled for the page's own scripts, not for this). */
@@ -281,19 +200,6 @@ function resolveExecutable(options: LaunchPdfRendererOptions): string {
   const found = findBrowser();
   if (found.path === null) throw new BrowserNotFoundError(found.help);
   return found.path;
-}
-
-/** The browser could not be started (a wrong executable, a missing library, a timeout). */
-export class BrowserLaunchError extends Error {
-  override name = "BrowserLaunchError";
-  /** The executable that failed. */
-  readonly executablePath: string;
-
-  constructor(executablePath: string, options: { cause: unknown }) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(`Could not start the browser at ${executablePath}: ${reason.split("\n")[0]}`, options);
-    this.executablePath = executablePath;
-  }
 }
 
 /**
@@ -506,7 +412,7 @@ export async function launchPdfRenderer(
     if (closed) throw new Error("The PDF renderer is closed.");
     const allowedDir = realPathLoose(job.allowedDir);
     const htmlPath = realPathLoose(job.htmlPath);
-    if (!isInside(allowedDir, htmlPath)) {
+    if (realPathPlacement(htmlPath, allowedDir) === "outside") {
       throw new Error(
         `The HTML file ${job.htmlPath} is not inside the allowed folder ${job.allowedDir}.`,
       );

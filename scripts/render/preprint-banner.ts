@@ -10,8 +10,7 @@
  */
 import { statSync } from "node:fs";
 import type { VFile } from "vfile";
-import { report } from "../diagnostics/diagnostics.ts";
-import { isoDate, readSourceDateEpoch } from "./source-date.ts";
+import { isoDate, sourceDateFor } from "./source-date.ts";
 
 /** The version label from the option or the environment; undefined when there is none. */
 export function versionLabelFrom(
@@ -33,9 +32,8 @@ export function preprintDate(
   manuscriptPath: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const epoch = readSourceDateEpoch(env);
+  const epoch = sourceDateFor(file, env);
   if (epoch.kind === "valid") return isoDate(epoch.seconds * 1000);
-  if (epoch.kind === "invalid") report(file, "source-date-epoch-invalid", epoch.advice);
   return isoDate(statSync(manuscriptPath).mtimeMs);
 }
 

@@ -19,6 +19,7 @@ import {
   renderTitleBlock,
 } from "./render-front-matter.ts";
 import { sanitizeSchema } from "./sanitize-schema.ts";
+import { renderScholarlyMetadata } from "./scholarly-metadata.ts";
 
 /** What the page needs beyond the manuscript. */
 export interface PageOptions {
@@ -28,6 +29,8 @@ export interface PageOptions {
   generator: string;
   /** Preprint banner text, when the template shows one. */
   banner?: string;
+  /** The PDF's URL relative to the page, when a PDF is built (`citation_pdf_url`). */
+  pdfUrl?: string;
 }
 
 const toHast = unified()
@@ -95,7 +98,10 @@ export async function renderPage(
   return fillTemplate(profile.templateHtml, {
     lang: htmlAttribute(frontMatter.lang ?? profile.lang),
     title: htmlText(frontMatter.title),
-    meta: serialise(renderMeta(frontMatter, options.generator)),
+    meta: serialise([
+      ...renderMeta(frontMatter, options.generator),
+      ...renderScholarlyMetadata(file, profile, options.pdfUrl ? { pdfUrl: options.pdfUrl } : {}),
+    ]),
     assets: htmlAttribute(options.assetsDirectory),
     "running-head": cssString(frontMatter["short-title"] ?? frontMatter.title),
     "journal-name": htmlText(profile.name),

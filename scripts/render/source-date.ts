@@ -4,6 +4,9 @@
  * clock. Read in one place so that HTML and PDF agree on what a valid value is.
  */
 
+import type { VFile } from "vfile";
+import { report } from "../diagnostics/diagnostics.ts";
+
 /** The latest date every output can write with a four-digit year: 9999-12-31T23:59:59Z. */
 export const LATEST_SOURCE_DATE_EPOCH = 253_402_300_799;
 
@@ -30,4 +33,18 @@ export function readSourceDateEpoch(env: NodeJS.ProcessEnv = process.env): Sourc
 /** A time in ms since the epoch as YYYY-MM-DD in UTC (years 0000–9999). */
 export function isoDate(milliseconds: number): string {
   return new Date(milliseconds).toISOString().slice(0, 10);
+}
+
+/**
+ * Read `SOURCE_DATE_EPOCH` for the outputs of `file`: an unusable value is reported on `file` as
+ * `source-date-epoch-invalid`, once however many outputs ask.
+ */
+export function sourceDateFor(file: VFile, env: NodeJS.ProcessEnv = process.env): SourceDateEpoch {
+  const epoch = readSourceDateEpoch(env);
+  if (
+    epoch.kind === "invalid" &&
+    !file.messages.some((message) => message.ruleId === "source-date-epoch-invalid")
+  )
+    report(file, "source-date-epoch-invalid", epoch.advice);
+  return epoch;
 }

@@ -79,8 +79,94 @@ export const journalProfileSchema = z.strictObject({
     }),
     {},
   ),
+  /**
+   * The submission form (`--format docx`, `casepress package`): the editable manuscript a
+   * submission system asks for, which is not the typeset page.
+   */
+  submission: z.prefault(
+    z.strictObject({
+      /** Line spacing as a multiple of single spacing; 2 is double spacing. */
+      "line-spacing": z._default(z.number().check(z.positive()), 2),
+      /** Line numbers in the margin: continuous through the document, restarted per page, or none. */
+      "line-numbers": z._default(z.enum(["continuous", "page", "none"]), "continuous"),
+      /** Page numbers in the footer. */
+      "page-numbers": z._default(z.boolean(), true),
+      /** The body font and its size in points. */
+      font: z._default(z.string(), "Times New Roman"),
+      "font-size": z._default(z.number().check(z.positive()), 12),
+      /** Tables' font size in points and line spacing: a wide table stays readable at 1. */
+      "table-font-size": z._default(z.number().check(z.positive()), 10),
+      "table-line-spacing": z._default(z.number().check(z.positive()), 1),
+      /** Paper size and margins. */
+      paper: z._default(z.enum(["letter", "a4"]), "letter"),
+      "margin-inches": z._default(z.number().check(z.positive()), 1),
+      /** Where tables go: each on its own page after the references, or where they stand. */
+      tables: z._default(z.enum(["after-references", "in-place"]), "after-references"),
+      /** Whether figures are embedded in the manuscript (most systems want separate files). */
+      "embed-figures": z._default(z.boolean(), false),
+      /** The parts of the manuscript in order; a part left out is not written. */
+      order: z._default(
+        z.array(
+          z.enum([
+            "title-page",
+            "abstract",
+            "abbreviations",
+            "body",
+            "statements",
+            "references",
+            "tables",
+            "figure-legends",
+          ]),
+        ),
+        [
+          "title-page",
+          "abstract",
+          "abbreviations",
+          "body",
+          "statements",
+          "references",
+          "tables",
+          "figure-legends",
+        ],
+      ),
+      /** Parts that start on a new page. */
+      "new-page": z._default(z.array(z.string()), [
+        "abstract",
+        "body",
+        "references",
+        "figure-legends",
+      ]),
+      /** The heading of the figure legends part. */
+      "figure-legends-label": z._default(z.string(), "Figure legends"),
+      /** The heading of the abstract part and the name of the section the abstract is taken from. */
+      "abstract-label": z._default(z.string(), "Abstract"),
+      /** The heading of the statements part (funding, conflicts); empty for none. */
+      "statements-label": z._default(z.string(), "Statements"),
+      /** Separate figure files in `casepress package`: their format and file name prefix. */
+      "figure-format": z._default(z.enum(["tiff", "jpeg"]), "tiff"),
+      "figure-file-prefix": z._default(z.string(), "Figure"),
+    }),
+    {},
+  ),
   /** Rule severity overrides by rule id. */
   severities: z._default(z.record(z.string(), severity), {}),
+  /**
+   * Journal identity for deposit metadata (JATS `journal-meta`, Highwire and JSON-LD tags).
+   * All optional; the JATS DTD needs at least one ISSN (here or in `publication.issn`).
+   */
+  "journal-meta": z.prefault(
+    z.strictObject({
+      /** Journal ids by JATS `journal-id-type`, e.g. `{"nlm-ta": "JAAD Case Rep"}`. */
+      ids: z._default(z.record(z.string(), z.string().check(z.minLength(1))), {}),
+      /** The abbreviated title (NLM title abbreviation). */
+      "abbreviated-title": z.optional(z.string().check(z.minLength(1))),
+      /** ISSNs by JATS `pub-type`: `{"epub": "2352-5126"}`. */
+      issn: z._default(z.record(z.string(), z.string().check(z.minLength(1))), {}),
+      /** The publisher's name. */
+      publisher: z.optional(z.string().check(z.minLength(1))),
+    }),
+    {},
+  ),
   /** The first-page citation line; `{journal}`, `{year}`, `{volume}`, `{issue}`, `{pages}` are filled in. */
   "citation-line": z._default(z.string(), "{journal} {year};{volume}:{pages}."),
 });

@@ -135,9 +135,9 @@ describe("the build command", () => {
   });
 
   it("exits 2 on a usage error", async () => {
-    const { code, stderr } = await casepress(["build", "--format", "docx"], project);
+    const { code, stderr } = await casepress(["build", "--format", "rtf"], project);
     expect(code).toBe(2);
-    expect(stderr).toContain("Unknown build format `docx`");
+    expect(stderr).toContain("Unknown build format `rtf`");
     expect((await casepress(["frobnicate"], project)).code).toBe(2);
     expect((await casepress(["build", "--no-such-option"], project)).code).toBe(2);
   });
