@@ -23,6 +23,7 @@ import { rules } from "../diagnostics/rules.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
 import { displayPath } from "../loaders/load-manuscript.ts";
 import { startBackgroundPrinter } from "../pdf/pdf-printer.ts";
+import { runAbbreviationsCommand } from "./abbreviations.ts";
 import {
   type BuildOptions,
   type BuildResult,
@@ -39,6 +40,7 @@ Usage:
   casepress package [manuscript.md] [options]          check, then write <out>/<name>-submission/
                                                        and its .zip (DOCX, figures, proof PDF, manifest)
   casepress rules                                      list every rule id with its severity
+  casepress abbreviations <manuscript.md> [--write]    print the abbreviations: block the text's definitions imply
 
 Build options:
   -o, --out <dir>            output folder (default: dist)
@@ -255,6 +257,21 @@ async function runWatch(path: string, options: BuildOptions): Promise<number> {
   return 0;
 }
 
+async function runAbbreviations(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { write: { type: "boolean" } },
+  });
+  const [path, ...others] = positionals;
+  if (path === undefined || others.length > 0)
+    fail("Expected one manuscript: casepress abbreviations <manuscript.md> [--write].");
+  const result = await runAbbreviationsCommand(path, { write: values.write === true });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.code;
+}
+
 async function runCheck(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -335,7 +352,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "check") return await runCheck(rest);
     if (command === "package") return await runPackage(rest);
     if (command === "rules") return listRules();
-    fail(`Unknown command \`${command}\`, expected build, check, package or rules.`);
+    if (command === "abbreviations") return await runAbbreviations(rest);
+    fail(`Unknown command \`${command}\`, expected build, check, package, rules or abbreviations.`);
   } catch (error) {
     if (
       error instanceof UsageError ||

@@ -21,6 +21,18 @@ export interface ReportOptions {
   expected?: string[];
   /** Free-form explanation or advice shown after the message. */
   note?: string;
+  /** Structured details, copied into the JSON report (the abbreviation rules' `reason`). */
+  data?: MessageData;
+}
+
+/** Structured details of a message, as strings by name. */
+export type MessageData = Readonly<Record<string, string>>;
+
+declare module "vfile-message" {
+  interface VFileMessage {
+    /** Structured details (see `ReportOptions.data`). */
+    data?: MessageData | undefined;
+  }
 }
 
 function setSeverity(message: VFileMessage, severity: Severity): void {
@@ -46,6 +58,7 @@ export function report(
   if (options.file !== undefined) message.file = options.file;
   if (options.expected) message.expected = options.expected;
   if (options.note !== undefined) message.note = options.note;
+  if (options.data !== undefined) message.data = options.data;
   return message;
 }
 

@@ -15,6 +15,8 @@ export interface JsonMessage {
   severity: Severity;
   rule: string;
   message: string;
+  /** Structured details, when the rule gives them (`reason` for the abbreviation rules). */
+  data?: Readonly<Record<string, string>>;
 }
 
 /** The JSON report (the contract of `check --format json`). */
@@ -45,6 +47,7 @@ export function toJsonReport(files: readonly VFile[]): JsonReport {
         severity,
         rule: message.ruleId ?? "internal-error",
         message: message.reason,
+        ...(message.data ? { data: message.data } : {}),
       };
     }),
   }));

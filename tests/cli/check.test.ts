@@ -107,14 +107,12 @@ describe("check --format json", () => {
     expect(report.manuscripts.map((entry) => entry.path)).toEqual([paths.clean, paths.esr]);
     expect(report.manuscripts[0]?.messages).toEqual([]);
     for (const message of report.manuscripts.flatMap((entry) => entry.messages)) {
-      expect(Object.keys(message).sort()).toEqual([
-        "column",
-        "file",
-        "line",
-        "message",
-        "rule",
-        "severity",
-      ]);
+      // `data` is optional: the abbreviation rules give `data.token` and `data.reason`.
+      expect(
+        Object.keys(message)
+          .filter((key) => key !== "data")
+          .sort(),
+      ).toEqual(["column", "file", "line", "message", "rule", "severity"]);
       expect(["error", "warning", "info"]).toContain(message.severity);
       expect(Number.isInteger(message.line) && Number.isInteger(message.column)).toBe(true);
     }
@@ -131,6 +129,7 @@ describe("check --format json", () => {
         severity: "error",
         rule: "abbreviation-unlisted-definition",
         message: expect.stringContaining("add `ESR: erythrocyte sedimentation rate` to the list"),
+        data: { token: "ESR", reason: expect.stringContaining("two or more capitals") },
       },
     ]);
     expect(report.summary).toEqual({ manuscripts: 1, errors: 1, warnings: 0, infos: 0 });

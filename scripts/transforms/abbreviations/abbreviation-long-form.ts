@@ -7,6 +7,23 @@
 
 const alphanumeric = /[\p{L}\p{N}]/u;
 
+/** Small words a long form may hold whose initials the abbreviation leaves out. */
+const smallWords = new Set([
+  "of",
+  "the",
+  "and",
+  "in",
+  "for",
+  "with",
+  "to",
+  "a",
+  "an",
+  "on",
+  "by",
+  "or",
+  "at",
+]);
+
 /** A word lowercased and without a plural ending, so "Antibodies" and "antibody" compare equal. */
 export function normaliseWord(word: string): string {
   const lower = word.toLowerCase();
@@ -24,6 +41,17 @@ export function longFormWords(text: string): string[] {
 export function sameLongForm(a: string, b: string): boolean {
   const left = longFormWords(a);
   const right = longFormWords(b);
+  return left.length === right.length && left.every((word, index) => word === right[index]);
+}
+
+/** Whether two long forms hold the same words in any order, small words aside ("Paragangliomas of the head and neck" and "Head and neck paraganglioma"). */
+export function sameWordsAnyOrder(a: string, b: string): boolean {
+  const content = (text: string) =>
+    longFormWords(text)
+      .filter((word) => !smallWords.has(word))
+      .sort();
+  const left = content(a);
+  const right = content(b);
   return left.length === right.length && left.every((word, index) => word === right[index]);
 }
 
@@ -45,7 +73,8 @@ export function longFormWindow(key: string): number {
  */
 export function findLongFormStart(words: readonly string[], key: string): number | undefined {
   const letters = shortFormLetters(key);
-  if (letters.length === 0 || !/\p{L}/u.test(letters.charAt(0))) return undefined;
+  // The first character may be a digit, as in "6-mercaptopurine (6-MP)".
+  if (letters.length === 0 || !alphanumeric.test(letters.charAt(0))) return undefined;
   const first = Math.max(0, words.length - longFormWindow(key));
   const starts: number[] = [];
   let text = "";
@@ -91,4 +120,102 @@ export function isExplainedAfter(words: readonly string[], key: string): boolean
     if (letter === letters.length) return true;
   }
   return false;
+}
+
+/** Whether `chunk` spells part of `word`: its first letter starts the word, the rest follow in order. */
+function spells(chunk: string, word: string): boolean {
+  if (chunk.charAt(0) !== word.charAt(0)) return false;
+  let at = 1;
+  for (const char of chunk.slice(1)) {
+    at = word.indexOf(char, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
+/** Steps `spellsInAnyOrder` may take for one long form; past it the search gives up. */
+const reorderBudget = 2000;
+
+/** Steps taken by the reordered-long-form search, counted so a test can bound the work. */
+export const reorderWork = { steps: 0 };
+
+/**
+ * Whether `letters` split, in order, into pieces that spell each of `words` once, in any order.
+ * `budget.left` bounds the search: words with the same initials could make it factorial.
+ */
+function spellsInAnyOrder(
+  letters: string,
+  words: readonly string[],
+  used: boolean[],
+  budget: { left: number },
+): boolean {
+  if (letters === "") return used.every(Boolean);
+  for (const [index, word] of words.entries()) {
+    if (used[index] || word.charAt(0) !== letters.charAt(0)) continue;
+    used[index] = true;
+    for (let length = 1; length <= letters.length; length++) {
+      reorderWork.steps++;
+      if (--budget.left < 0 || !spells(letters.slice(0, length), word)) break;
+      if (spellsInAnyOrder(letters.slice(length), words, used, budget)) return true;
+    }
+    used[index] = false;
+    if (budget.left < 0) return false;
+  }
+  return false;
+}
+
+/**
+ * The index in `words` where a long form whose words the abbreviation takes in another order
+ * starts: "Paragangliomas of the head and neck (HNPGLs)" (head, neck, paraganglioma). Each word
+ * other than a small word ("of", "the") gives the abbreviation one run of letters, its first
+ * letter first; every such word is used once. The nearest start that works wins.
+ */
+export function findReorderedLongFormStart(
+  words: readonly string[],
+  key: string,
+): number | undefined {
+  const letters = shortFormLetters(key);
+  if (letters.length < 2 || letters.length > 12) return undefined;
+  const first = Math.max(0, words.length - longFormWindow(key));
+  const budget = { left: reorderBudget };
+  for (let start = words.length - 2; start >= first; start--) {
+    const head = (words[start] ?? "").toLowerCase();
+    if (smallWords.has(head)) continue;
+    const content = words
+      .slice(start)
+      .map((word) => word.toLowerCase())
+      .filter((word) => !smallWords.has(word));
+    if (content.length < 2 || content.length > letters.length) continue;
+    if (
+      spellsInAnyOrder(
+        letters,
+        content,
+        content.map(() => false),
+        budget,
+      )
+    )
+      return start;
+    if (budget.left < 0) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The index in `words` where a long form starts whose initials agree with the abbreviation's
+ * letters, word for word, in all places but one: "Glasgow Composite Measure Pain Scale Short
+ * Form (ICMPS-SF)". Only for abbreviations of four letters or more, so one slip cannot make a
+ * definition of a short one.
+ */
+export function findInitialsLongFormStart(
+  words: readonly string[],
+  key: string,
+): number | undefined {
+  const letters = shortFormLetters(key).replace(/\d/g, "");
+  if (letters.length < 4 || words.length < letters.length) return undefined;
+  const start = words.length - letters.length;
+  let misses = 0;
+  for (const [index, letter] of [...letters].entries()) {
+    if ((words[start + index] ?? "").charAt(0).toLowerCase() !== letter) misses++;
+  }
+  return misses <= 1 ? start : undefined;
 }

@@ -5,16 +5,27 @@
  */
 import type { Block } from "./abbreviation-blocks.ts";
 import {
+  authorInitials,
+  companySuffixes,
+  countryCodes,
+  isAddressPart,
+  tokenExemption,
+} from "./abbreviation-exemptions.ts";
+import {
+  findInitialsLongFormStart,
   findLongFormStart,
+  findReorderedLongFormStart,
   isExplainedAfter,
   longFormWindow,
   longFormWords,
   normaliseWord,
   sameLongForm,
+  sameWordsAnyOrder,
 } from "./abbreviation-long-form.ts";
 import {
   abbreviationKey,
   degreeSymbols,
+  isAbbreviationLike,
   needsLongForm,
   numeralLabels,
   wordPattern,
@@ -36,12 +47,25 @@ export interface AbbreviationList {
   longFormStarts: Map<string, Listed[]>;
   /** Words never reported: the journal's allow-list and `abbreviations-ignore`. */
   ignored: ReadonlySet<string>;
+  /** The initials of the manuscript's authors (`DVK`), left alone in statements about people. */
+  initials: ReadonlySet<string>;
+  /** First words of the cited journals' titles (`BMC` of "BMC Med Genet"): names, not abbreviations. */
+  journalWords: ReadonlySet<string>;
+}
+
+/** What the reader needs to know about the manuscript besides its list. */
+export interface ReadingContext {
+  /** The authors' names as the front matter writes them. */
+  authors?: readonly string[];
+  /** The titles of the cited journals. */
+  journals?: readonly string[];
 }
 
 /** Index the front matter's `abbreviations:` list. */
 export function indexList(
   list: Readonly<Record<string, string>>,
   ignored: Iterable<string>,
+  context: ReadingContext = {},
 ): AbbreviationList {
   const listed = new Map<string, Listed>();
   const multiPart = new Map<string, string[]>();
@@ -64,15 +88,32 @@ export function indexList(
     }
     if (entry.words[0]) push(longFormStarts, entry.words[0], entry);
   }
-  return { listed, multiPart, longFormStarts, ignored: new Set(ignored) };
+  const initials = new Set((context.authors ?? []).flatMap(authorInitials));
+  const journalWords = new Set<string>();
+  for (const title of context.journals ?? []) {
+    const first = title.match(wordPattern)?.[0];
+    if (first && needsLongForm(first)) journalWords.add(first);
+  }
+  return { listed, multiPart, longFormStarts, ignored: new Set(ignored), initials, journalWords };
 }
 
-/** A block being read: its text and words. */
+/** A block being read: its text and words, and what the manuscript around it says. */
 interface Reading {
   block: Block;
   text: string;
   words: Word[];
+  /** The statement the block belongs to, by its heading. */
+  statement: "contributions" | "acknowledgments" | undefined;
+  /** Words the manuscript writes in italics somewhere: gene symbols. */
+  italic: ReadonlySet<string>;
+  /** Gene families written in italics with a final `x` (`SDHx` → `SDH`). */
+  families: ReadonlySet<string>;
 }
+
+/** Hyphens and dashes that join the parts of an abbreviation (`IL-6`, `ICMPS‐SF`, `6‑MP`). */
+const hyphens = /^[-‐‑‒–]$/u;
+/** What may follow the first part of a joined abbreviation: `IL-6`, `TNF-α`, `MHC-II`, `-SF`. */
+const joinedTail = /^(?:\p{N}+\p{Ll}?|\p{Script=Greek}+|[IVX]+|\p{Lu}{1,2})$/u;
 
 /** The words right before "(" at word `index`, back to punctuation, at most `limit`. */
 function wordsBefore({ text, words }: Reading, index: number, limit: number): Word[] {
@@ -126,38 +167,190 @@ function recordLongForms(reading: Reading, index: number, list: AbbreviationList
       /^\s*\($/.test(text.slice(last.end, following.start)) &&
       (abbreviationKey(following.value) === candidate.key ||
         text.startsWith(candidate.abbreviation, following.start));
-    if (!defines) candidate.longForms.push({ block, start: word.start, end: last.end, order });
+    // "RAST (radioallergosorbent test)": the long form of a definition, abbreviation first.
+    const previous = words[index - 1];
+    const definedBefore =
+      previous !== undefined &&
+      /^\s*\($/.test(text.slice(previous.end, word.start)) &&
+      (abbreviationKey(previous.value) === candidate.key ||
+        text.endsWith(candidate.abbreviation, previous.end)) &&
+      text.charAt(last.end) === ")";
+    if (!defines && !definedBefore) {
+      candidate.longForms.push({ block, start: word.start, end: last.end, order });
+    }
   }
 }
 
-/** The token at `word`: the word itself, or a listed multi-part abbreviation ("IL-6"). */
-function tokenAt(text: string, word: Word, list: AbbreviationList): { token: string; end: number } {
+/**
+ * The token at word `index`: the word itself, a listed multi-part abbreviation ("IL-6"), or two
+ * words joined by one hyphen or dash that make one abbreviation: a number before an
+ * abbreviation (`6-MP`), or an abbreviation before a number, Greek letters, a Roman numeral or
+ * one or two capitals (`COVID-19`, `TNF-α`, `MHC-II`, `ICMPS‐SF`). Parts that are listed on
+ * their own stay apart.
+ */
+function tokenAt(
+  { text, words }: Reading,
+  index: number,
+  list: AbbreviationList,
+): { token: string; end: number } {
+  const word = words[index];
+  if (!word) return { token: "", end: 0 };
   for (const full of list.multiPart.get(word.value) ?? []) {
     const boundary = text.charAt(word.start + full.length);
     if (text.startsWith(full, word.start) && !/[\p{L}\p{N}]/u.test(boundary)) {
       return { token: full, end: word.start + full.length };
     }
   }
+  const next = words[index + 1];
+  if (
+    next &&
+    next.start === word.end + 1 &&
+    hyphens.test(text.charAt(word.end)) &&
+    !list.listed.has(abbreviationKey(word.value)) &&
+    !list.listed.has(abbreviationKey(next.value))
+  ) {
+    const numberFirst = /^\p{N}+$/u.test(word.value) && needsLongForm(next.value);
+    const tailAfter = isAbbreviationLike(word.value) && joinedTail.test(next.value);
+    if (numberFirst || tailAfter) {
+      return { token: text.slice(word.start, next.end), end: next.end };
+    }
+  }
   return { token: word.value, end: word.end };
 }
 
-/** Whether an unlisted `token` at word `index` needs no long form. */
-function isLeftAlone(reading: Reading, index: number, token: string): boolean {
-  if (!needsLongForm(token)) return true;
-  const { text, words } = reading;
+/** Product nouns that end a product name ("High Pure FFPET DNA Isolation Kit"). */
+const productNouns = new Set([
+  "Kit",
+  "Kits",
+  "System",
+  "Systems",
+  "Instrument",
+  "Analyzer",
+  "Analyser",
+  "Assay",
+  "Platform",
+  "Reagent",
+  "Reagents",
+  "Software",
+  "Scanner",
+  "Sequencer",
+  "Array",
+  "Panel",
+  "Microscope",
+]);
+
+/** Whether word `index` starts or sits in a run of capitalised words ending in a product noun. */
+function inProductName({ text, words }: Reading, index: number): boolean {
+  for (let at = index + 1; at < Math.min(words.length, index + 9); at++) {
+    const word = words[at];
+    const previous = words[at - 1];
+    if (!word || !previous || !/^[\s\-‐]$/u.test(text.slice(previous.end, word.start)))
+      return false;
+    if (productNouns.has(word.value)) return true;
+    if (!/^[\p{Lu}\p{N}]/u.test(word.value)) return false;
+  }
+  return false;
+}
+
+/** How far an address in parentheses may reach from a token. */
+const addressReach = 120;
+
+/**
+ * Whether the token at `start`–`end` is a whole part of an address in parentheses:
+ * "Abcam (USA)", "(Roche Diagnostics, Mannheim, Germany)", "(Sigma-Aldrich, St Louis, MO, USA)".
+ * Alone in the parentheses, after a capitalised name, it must be a country; after a first part
+ * that starts with a capital, a country, state or company form.
+ */
+function inAddress({ text }: Reading, token: string, start: number, end: number): boolean {
+  // Addresses are short: look no further than `addressReach` characters either side.
+  const from = Math.max(0, start - addressReach);
+  const near = text.slice(from, end + addressReach);
+  const open = near.lastIndexOf("(", start - from);
+  const close = near.indexOf(")", end - from);
+  if (open < 0 || close < 0 || near.lastIndexOf(")", start - from) > open) return false;
+  const parts = near
+    .slice(open + 1, close)
+    .split(",")
+    .map((part) => part.trim());
+  if (!parts.includes(token)) return false;
+  if (parts.length === 1) {
+    const before = /([\p{L}\p{N}]+)\s*$/u.exec(near.slice(0, open))?.[1] ?? "";
+    return countryCodes.has(token) && /^\p{Lu}/u.test(before);
+  }
+  return /^\p{Lu}/u.test(parts[0] ?? "") && parts[0] !== token && isAddressPart(token);
+}
+
+/**
+ * Why an unlisted `token` at word `index` (ending at `end`) needs no long form, or undefined
+ * when it needs one.
+ */
+function exemptionOf(
+  reading: Reading,
+  index: number,
+  token: string,
+  end: number,
+  list: AbbreviationList,
+): string | undefined {
+  const { text, words, block } = reading;
   const word = words[index];
+  if (!word) return "not a word";
+  const head = token.split(/[-‐‑‒–]/u)[0] ?? token;
+  if (!needsLongForm(token) || (head !== token && !needsLongForm(head) && !/^\p{N}/u.test(head))) {
+    return "not abbreviation-like, or a unit, Roman numeral, chemical formula or name";
+  }
+  const own = tokenExemption(token) ?? (head !== token ? tokenExemption(head) : undefined);
+  if (own) return own;
   const previous = words[index - 1];
-  const gapBefore = previous && word ? text.slice(previous.end, word.start) : "";
+  const gapBefore = previous ? text.slice(previous.end, word.start) : "";
   const previousValue = previous?.value ?? "";
   const previousWord = previousValue.toLowerCase();
+  // Gene symbols are italic (`*SDHD*`); the protein takes the same symbol in roman.
+  if (block.segmentAt(word.start)?.parent.type === "emphasis") return "gene symbol (italic)";
+  if (reading.italic.has(token)) return "gene symbol (italic elsewhere in the text)";
+  for (const family of reading.families) {
+    if (
+      token.length > family.length &&
+      token.startsWith(family) &&
+      /^[\p{Lu}\p{N}]{1,3}$/u.test(token.slice(family.length))
+    ) {
+      return `member of the gene family *${family}x* (italic)`;
+    }
+  }
+  // Variants after an HGVS prefix: "p.Asp92Tyr", "c.C5082A", "p.H102R".
+  if (
+    /(?:^|[^\p{L}\p{N}])[cgmnopr]\.$/u.test(text.slice(Math.max(0, word.start - 3), word.start))
+  ) {
+    return "variant notation (HGVS)";
+  }
+  const after = text.slice(end, end + 3);
+  // "NM_003002.3", "NP_000537": RefSeq and other accession prefixes.
+  if (/^_\d/.test(after)) return "accession number prefix";
+  // "MT: 3243", "chrX:1234": a sequence name with a position.
+  if (/^(?:MT|X|Y|chr\w+)$/.test(token) && /^:\s?\d/.test(after))
+    return "sequence name in a genomic position";
+  // "clone EPR11035", "clone 21A11AE7".
+  if (/^clones?$/.test(previousWord)) return "antibody clone name (after “clone”)";
+  if (list.journalWords.has(token)) return "the name of a cited journal";
+  if (reading.statement !== undefined && list.initials.has(token)) return "author initials";
+  if (reading.statement === "contributions" && /^\p{Lu}{2,4}$/u.test(token)) {
+    return "initials in the author contributions";
+  }
+  if (inAddress(reading, token, word.start, end)) return "a place or company form in an address";
+  if (companySuffixes.has(token) && /^\s$/.test(gapBefore) && /^\p{Lu}/u.test(previousValue)) {
+    return "company form after a name";
+  }
+  if (inProductName(reading, index)) return "part of a product name";
   // "stage IV", not intravenous.
-  if (token === "IV" && numeralLabels.has(previousWord)) return true;
+  if (token === "IV" && numeralLabels.has(previousWord)) return "Roman numeral after a label";
   // "Jane Roe, MD, PhD".
   const afterName = /^\p{Lu}\p{Ll}/u.test(previousValue) || degreeSymbols.has(previousValue);
-  if (degreeSymbols.has(token) && /^,\s*$/.test(gapBefore) && afterName) return true;
+  if (degreeSymbols.has(token) && /^,\s*$/.test(gapBefore) && afterName) return "academic degree";
   // Hemoglobin variants are nomenclature: "hemoglobin SC", "Hb SS".
   const hemoglobin = /^(?:hemoglobin|haemoglobin|hb)$/.test(previousWord);
-  return hemoglobin && /^[\s-]$/.test(gapBefore) && /^\p{Lu}{1,3}$/u.test(token);
+  if (hemoglobin && /^[\s-]$/.test(gapBefore) && /^\p{Lu}{1,3}$/u.test(token)) {
+    return "hemoglobin variant";
+  }
+  return undefined;
 }
 
 /** "ABBR, long form" at word `index` of a table footnote or a figure legend. */
@@ -205,18 +398,70 @@ function parenthesisDefinition(
     listedWords.length > 0 &&
     tail.length === listedWords.length &&
     tail.every((w, i) => normaliseWord(w.value) === listedWords[i]);
-  const start = findLongFormStart(
-    before.map((w) => w.value),
-    letters,
-  );
+  const values = before.map((w) => w.value);
+  const start =
+    findLongFormStart(values, letters) ??
+    findReorderedLongFormStart(values, letters) ??
+    findInitialsLongFormStart(values, letters);
   // Without matching letters it is a parenthetical use ("Yes (aCL)"), not a definition.
   const first = exact ? tail[0] : start !== undefined ? before[start] : undefined;
   if (!first) return undefined;
   return {
     longForm: reading.text.slice(first.start, word.start - 1).trim(),
     start: first.start,
-    matches: exact || !entry,
+    matches:
+      exact ||
+      !entry ||
+      sameWordsAnyOrder(reading.text.slice(first.start, word.start - 1), entry.expansion),
   };
+}
+
+/**
+ * "ABBR (long form)" after the token ending at `end`: the parenthesis holds the long form alone,
+ * which starts with the abbreviation's first letter and holds its letters in order
+ * ("RAST (radioallergosorbent test)").
+ */
+function longFormAfter(
+  { text }: Reading,
+  end: number,
+  letters: string,
+  entry: Listed | undefined,
+): Definition | undefined {
+  if (!text.startsWith(" (", end)) return undefined;
+  const near = text.slice(end + 2, end + 123);
+  const close = near.indexOf(")");
+  const inside = close < 0 ? "" : near.slice(0, close);
+  if (inside === "" || inside.length > 120 || /[()[\]\uFFFC]/u.test(inside)) return undefined;
+  const words = inside.match(wordPattern) ?? [];
+  if (words.length < 1 || words.some((word) => needsLongForm(word))) return undefined;
+  if (findLongFormStart(words, letters) !== 0) return undefined;
+  const matches = entry ? sameLongForm(inside, entry.expansion) : true;
+  return { longForm: inside.trim(), start: end + 2, matches };
+}
+
+/** The statement a heading opens, when it lists people. */
+function statementOf(heading: string): Reading["statement"] {
+  if (/contribut/i.test(heading)) return "contributions";
+  if (/acknowledg/i.test(heading)) return "acknowledgments";
+  return undefined;
+}
+
+/** Words written in italics anywhere in `blocks`, and the gene families among them (`SDHx`). */
+function italicWords(blocks: readonly Block[]): { italic: Set<string>; families: Set<string> } {
+  const italic = new Set<string>();
+  const families = new Set<string>();
+  for (const block of blocks) {
+    for (const segment of block.segments) {
+      if (segment.parent.type !== "emphasis") continue;
+      for (const match of segment.node.value.matchAll(wordPattern)) {
+        const word = match[0];
+        if (!needsLongForm(word) && !/^\p{Lu}{2,}\p{Ll}$/u.test(word)) continue;
+        italic.add(word);
+        if (/^\p{Lu}{2,}x$/u.test(word)) families.add(word.slice(0, -1));
+      }
+    }
+  }
+  return { italic, families };
 }
 
 /**
@@ -226,6 +471,8 @@ function parenthesisDefinition(
  */
 export function readUses(blocks: readonly Block[], list: AbbreviationList): Map<string, Use[]> {
   const unlisted = new Map<string, Use[]>();
+  const { italic, families } = italicWords(blocks);
+  let statement: Reading["statement"];
   let order = 0;
   for (const block of blocks) {
     const text = block.text;
@@ -233,7 +480,8 @@ export function readUses(blocks: readonly Block[], list: AbbreviationList): Map<
     for (const match of text.matchAll(wordPattern)) {
       words.push({ value: match[0], start: match.index, end: match.index + match[0].length });
     }
-    const reading: Reading = { block, text, words };
+    if (block.scope.kind === "heading") statement = statementOf(text);
+    const reading: Reading = { block, text, words, statement, italic, families };
     const titleLike = block.scope.kind === "heading" || block.scope.kind === "title";
     // A heading in capitals ("CASE REPORT") is not full of abbreviations.
     const upperOnly = titleLike && !/\p{Ll}/u.test(text);
@@ -245,13 +493,13 @@ export function readUses(blocks: readonly Block[], list: AbbreviationList): Map<
       if (word.start < skipUntil) continue;
       if (running) recordLongForms(reading, index, list, order);
 
-      const { token, end } = tokenAt(text, word, list);
+      const { token, end } = tokenAt(reading, index, list);
       if (token !== word.value) skipUntil = end;
       const key = token !== word.value ? token : abbreviationKey(token);
       const entry = list.listed.get(key);
       if (!entry) {
         if (list.ignored.has(token) || list.ignored.has(key) || upperOnly) continue;
-        if (isLeftAlone(reading, index, token)) continue;
+        if (exemptionOf(reading, index, token, end, list) !== undefined) continue;
       }
 
       const use: Use = { token, key, block, start: word.start, end, order };
@@ -260,8 +508,12 @@ export function readUses(blocks: readonly Block[], list: AbbreviationList): Map<
         ? footnoteEntry(reading, index, end, letters, entry)
         : undefined;
       if (written) use.entry = written;
-      else if (text.charAt(word.start - 1) === "(" && text.charAt(end) === ")") {
+      else if (text.charAt(word.start - 1) === "(" && /^[);,]$/.test(text.charAt(end))) {
         const definition = parenthesisDefinition(reading, index, letters, entry);
+        if (definition) use.definition = definition;
+      }
+      if (!use.definition && !use.entry) {
+        const definition = longFormAfter(reading, end, letters, entry);
         if (definition) use.definition = definition;
       }
 

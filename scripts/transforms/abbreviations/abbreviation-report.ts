@@ -4,17 +4,12 @@
  */
 import type { Point } from "unist";
 import type { VFile } from "vfile";
-import { report } from "../../diagnostics/diagnostics.ts";
+import { type MessageData, report } from "../../diagnostics/diagnostics.ts";
 import { sortedAbbreviations } from "../../render/render-front-matter.ts";
 import type { FrontMatterLocator } from "../vfile-data.ts";
 import type { Scope } from "./abbreviation-blocks.ts";
 import { abbreviationKey } from "./abbreviation-tokens.ts";
 import type { Listed, Use } from "./abbreviation-uses.ts";
-
-/** What may separate the words of a long form. */
-const _gapInLongForm = /^[\s\-‐–'’/]*$/u;
-/** ", long form" after an abbreviation in a footnote entry, read from a given offset. */
-const _entryPattern = /,\s+([^;.]+)/uy;
 
 /** The label of a float in messages: "Table I", else its id. */
 function floatName(file: VFile, scope: Scope): string {
@@ -27,6 +22,29 @@ function otherCapitals(token: string, listed: readonly string[]): string {
   const wanted = abbreviationKey(token).toLowerCase();
   const match = listed.find((name) => abbreviationKey(name).toLowerCase() === wanted);
   return match ? ` Did you mean \`${match}\`? Matching is case-sensitive.` : "";
+}
+
+/** Why a word reads as an abbreviation. */
+function counts(token: string): string {
+  return /^\p{Ll}/u.test(token)
+    ? `\`${token}\` starts with a lowercase letter and has a capital later, so it reads as an abbreviation`
+    : `\`${token}\` has two or more capitals, so it reads as an abbreviation`;
+}
+
+/** `data` of a message on an abbreviation the front matter lists. */
+function listedWhy(token: string): MessageData {
+  return {
+    token,
+    reason: `${counts(token)} and \`abbreviations:\` lists it, so the list's rules apply. It would be exempt if removed from \`abbreviations:\` and written as the long form.`,
+  };
+}
+
+/** `data` of a message on an abbreviation the front matter does not list. */
+function unlistedWhy(token: string): MessageData {
+  return {
+    token,
+    reason: `${counts(token)}, and no exemption applies. It would be exempt as a gene symbol in italics (*${token}*), a unit (UCUM), a variant (HGVS), an accession or clone number, a CD antigen or antibody clone, an abbreviation AMA lets stand, a place or product name, author initials in a statement about people, or if listed in \`abbreviations-ignore:\` or the journal's \`abbreviations.allow\`.`,
+  };
 }
 
 /** Text on one line, for messages. */
@@ -75,6 +93,7 @@ function reportRunningText(file: VFile, entry: Listed, runningUses: readonly Use
       "abbreviation-first-use-undefined",
       `Unexpected first use of \`${first.token}\` without its long form, expected ${definitionText(entry)} where the text first uses it.`,
       place(first),
+      { data: listedWhy(first.token) },
     );
   } else if (first && definition && first !== definition) {
     report(
@@ -82,6 +101,7 @@ function reportRunningText(file: VFile, entry: Listed, runningUses: readonly Use
       "abbreviation-used-before-definition",
       `Unexpected \`${first.token}\` before its definition on line ${lineOf(definition)}, expected ${definitionText(entry)} here, at its first use in the text.`,
       place(first),
+      { data: listedWhy(first.token) },
     );
   }
 
@@ -92,6 +112,7 @@ function reportRunningText(file: VFile, entry: Listed, runningUses: readonly Use
         "abbreviation-long-form-repeated",
         `Unexpected second definition of \`${entry.abbreviation}\` (first on line ${lineOf(definition)}), expected \`${again.token}\` alone.`,
         place(again),
+        { data: listedWhy(again.token) },
       );
     }
     for (const written of entry.longForms) {
@@ -101,6 +122,7 @@ function reportRunningText(file: VFile, entry: Listed, runningUses: readonly Use
         "abbreviation-long-form-repeated",
         `Unexpected long form “${oneLine(written.block.text.slice(written.start, written.end))}” after \`${entry.abbreviation}\` was defined on line ${lineOf(definition)}, expected \`${entry.abbreviation}\`.`,
         written.block.locate(written.start, written.end),
+        { data: listedWhy(entry.abbreviation) },
       );
     }
   }
@@ -126,6 +148,7 @@ function reportFloatUses(file: VFile, entry: Listed, uses: readonly Use[]): void
       "abbreviation-float-undefined",
       `Unexpected \`${use.token}\` in ${floatName(file, use.block.scope)} without its long form: the text never uses it, so expected “${entry.abbreviation}, ${entry.expansion}” in the ${kind}'s ${kind === "figure" ? "legend" : "footnote"}.`,
       place(use),
+      { data: listedWhy(use.token) },
     );
   }
 }
@@ -144,6 +167,7 @@ function reportListed(
       "abbreviation-unused",
       `Unused abbreviation \`${entry.abbreviation}\`: it is listed but appears nowhere in the text, tables or legends. Remove it from \`abbreviations:\`, or use it.`,
       entryPlace,
+      { data: listedWhy(entry.abbreviation) },
     );
     return;
   }
@@ -154,6 +178,7 @@ function reportListed(
       "abbreviation-few-uses",
       `Abbreviation \`${entry.abbreviation}\` is used ${times}, fewer than the journal's minimum of ${minUses}; consider writing “${entry.expansion}” instead and removing it from the list.`,
       entryPlace,
+      { data: listedWhy(entry.abbreviation) },
     );
   }
 
@@ -167,6 +192,7 @@ function reportListed(
       "abbreviation-expansion-mismatch",
       `Unexpected long form “${oneLine(written.longForm)}” for \`${entry.abbreviation}\`, expected “${entry.expansion}” as in \`abbreviations:\`; make them agree.`,
       use.block.locate(written.start, written.start + written.longForm.length),
+      { data: listedWhy(use.token) },
     );
   }
 
@@ -179,6 +205,29 @@ function reportListed(
       "abbreviation-in-heading",
       `Unexpected abbreviation \`${use.token}\` in ${where(use)}, expected the long form “${entry.expansion}”.`,
       place(use),
+      { data: listedWhy(use.token) },
+    );
+  }
+}
+
+/**
+ * `abbreviation-float-undefined` for an unlisted abbreviation used only in tables or legends:
+ * each float that uses it must expand it in its legend or footnote.
+ */
+function reportUnlistedFloatUses(file: VFile, uses: readonly Use[]): void {
+  const checked = new Set<string>();
+  for (const use of uses) {
+    const id = use.block.scope.floatId;
+    if (id === undefined || checked.has(id)) continue;
+    checked.add(id);
+    if (file.data.floatAbbreviations?.get(id)?.has(use.token)) continue;
+    const kind = use.block.scope.floatKind ?? "table";
+    report(
+      file,
+      "abbreviation-float-undefined",
+      `Unexpected \`${use.token}\` in ${floatName(file, use.block.scope)} without its long form: the text never uses it, so expected “${use.token}, long form” in the ${kind}'s ${kind === "figure" ? "legend" : "footnote"}.`,
+      place(use),
+      { data: unlistedWhy(use.token) },
     );
   }
 }
@@ -198,6 +247,7 @@ function reportUnlisted(
         "abbreviation-in-heading",
         `Unexpected abbreviation \`${use.token}\` in ${where(use)}, expected a long form (\`${use.token}\` is not in \`abbreviations:\` either).`,
         place(use),
+        { data: unlistedWhy(use.token) },
       );
     } else {
       inText.push(use);
@@ -211,17 +261,23 @@ function reportUnlisted(
       "abbreviation-unlisted-definition",
       `Unexpected definition of \`${defined.token}\` (“${oneLine(written.longForm)}”) that \`abbreviations:\` does not list; add \`${defined.token}: ${oneLine(written.longForm)}\` to the list.${otherCapitals(key, listedNames)}`,
       place(defined),
+      { data: unlistedWhy(defined.token) },
     );
     return;
   }
   const first = inText[0];
   if (!first || (inText.length === 1 && first.explained)) return;
+  if (inText.every((use) => use.block.scope.kind === "float")) {
+    reportUnlistedFloatUses(file, inText);
+    return;
+  }
   const times = inText.length === 1 ? "once" : `${inText.length} times`;
   report(
     file,
     "abbreviation-unlisted",
     `Unexpected abbreviation \`${first.token}\` (used ${times}) that \`abbreviations:\` does not list; add it with its long form, or to \`abbreviations-ignore:\` if it needs none.${otherCapitals(key, listedNames)}`,
     place(first),
+    { data: unlistedWhy(first.token) },
   );
 }
 
@@ -237,6 +293,7 @@ function reportListOrder(file: VFile, { list, locateFrontMatter }: ReportContext
       "abbreviation-list-unsorted",
       `Unexpected \`${unsorted}\` at position ${misplaced + 1} of \`abbreviations:\`, expected the list sorted alphabetically ignoring case (${sorted.join(", ")}). The “Abbreviations used” box is sorted anyway.`,
       locateFrontMatter(["abbreviations", unsorted]),
+      { data: listedWhy(unsorted) },
     );
   }
 }

@@ -7,6 +7,8 @@
 /** The words of a text: maximal runs of letters, combining marks and digits. */
 export const wordPattern = /[\p{L}\p{M}\p{N}]+/gu;
 
+import ucum from "../../../templates/_data/ucum-units.json" with { type: "json" };
+
 const upper = /\p{Lu}/u;
 const plural = /^(.*[\p{Lu}\p{N}])s$/u;
 
@@ -36,63 +38,24 @@ export function isAbbreviationLike(token: string): boolean {
   return capitals === 1 && !upper.test(token.charAt(0)) && /^\p{Ll}/u.test(token);
 }
 
+/** Whether a unit symbol looks like an abbreviation and carries a lowercase letter (`mU`, `kPa`). */
+function mixedCase(symbol: string): boolean {
+  return isAbbreviationLike(symbol) && /\p{Ll}/u.test(symbol);
+}
+
 /**
- * Units whose symbols look like abbreviations (mixed case or two capitals). Lowercase units such
- * as `mm`, `mg` or `mm³` never look like abbreviations, so they need no entry.
+ * Units whose symbols look like abbreviations (mixed case or two capitals), from UCUM
+ * (`templates/_data/ucum-units.json`): every prefix with every unit, kept when the symbol has a
+ * lowercase letter (`mU`, `mIU`, `kPa`, `MBq`), and the listed clinical symbols (`IU`, `HU`,
+ * `mmHg`). Capitals-only combinations (`MS`, `PA`) are far more often abbreviations and are not
+ * units here. Lowercase units such as `mm`, `mg` or `mm³` never look like abbreviations.
  */
 export const unitSymbols: ReadonlySet<string> = new Set([
-  "dL",
-  "mL",
-  "µL",
-  "μL",
-  "nL",
-  "pL",
-  "fL",
-  "mM",
-  "µM",
-  "μM",
-  "nM",
-  "pM",
-  "mEq",
-  "mOsm",
-  "mmHg",
-  "cmH2O",
-  "kDa",
-  "IU",
-  "mIU",
-  "kIU",
-  "MBq",
-  "GBq",
-  "kBq",
-  "mCi",
-  "µCi",
-  "μCi",
-  "cGy",
-  "mGy",
-  "mSv",
-  "µSv",
-  "μSv",
-  "kPa",
-  "MPa",
-  "Hz",
-  "kHz",
-  "MHz",
-  "GHz",
-  "dB",
-  "pH",
-  "HU",
-  "mA",
-  "mAs",
-  "kV",
-  "kVp",
-  "mV",
-  "µV",
-  "μV",
-  "keV",
-  "MeV",
-  "mW",
-  "kW",
-  "kJ",
+  ...ucum.symbols,
+  ...ucum.units.filter(mixedCase),
+  ...ucum.prefixes.flatMap((prefix) =>
+    ucum.units.map((unit) => `${prefix}${unit}`).filter(mixedCase),
+  ),
 ]);
 
 const roman = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
@@ -144,6 +107,9 @@ const elements = new Set(
   ).split(" "),
 );
 
+/** Non-metal element symbols. */
+const nonMetals = new Set("H He B C N O F Ne Si P S Cl Ar As Se Br Kr Te I Xe At Rn".split(" "));
+
 /**
  * Whether `token` is a chemical formula: element symbols with optional counts that either carry
  * a count or use a two-letter symbol (`CO2`, `H2O`, `NaCl`, `CaCO3`, `MgSO4`). Runs of
@@ -172,12 +138,19 @@ export function isChemicalFormula(token: string): boolean {
       marked = true;
     }
   }
-  return marked && (symbols >= 2 || /\d/.test(token));
+  if (!marked || (symbols < 2 && !/\d/.test(token))) return false;
+  // Without counts, a formula holds a non-metal (`NaCl`); `CrCd` (craniocaudal) holds none.
+  return (
+    /\d/.test(token) || [...token.matchAll(/\p{Lu}\p{Ll}?/gu)].some((m) => nonMetals.has(m[0]))
+  );
 }
 
-/** Names in camel case (`McDonald`, `DeLuca`, `MacLeod`): every capital starts a lowercase run. */
+/**
+ * Names in camel case (`McDonald`, `DeLuca`, `MacLeod`, `NextSeq`): every capital starts a
+ * lowercase run, and one run has three letters or more, so `CrCd` (craniocaudal) is not a name.
+ */
 export function isCamelCaseName(token: string): boolean {
-  return /^(?:\p{Lu}\p{Ll}+){2,}$/u.test(token);
+  return /^(?:\p{Lu}\p{Ll}+){2,}$/u.test(token) && /\p{Ll}{3}/u.test(token);
 }
 
 /** Degrees that follow a name after a comma ("Jane Roe, MD, PhD"). */

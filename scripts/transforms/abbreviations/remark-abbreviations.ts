@@ -28,6 +28,21 @@ export interface Options {
   minUses?: number;
 }
 
+/** What the text does with abbreviations, for `casepress abbreviations`. */
+export interface AbbreviationSummary {
+  /** Each abbreviation the text defines ("long form (ABBR)", "ABBR (long form)", a legend entry), with its long form as first written. */
+  defined: Map<string, string>;
+  /** The listed abbreviations the text, tables or legends use. */
+  used: Set<string>;
+}
+
+const summaries = new WeakMap<VFile, AbbreviationSummary>();
+
+/** The summary `checkAbbreviations` left for `file`, if it ran. */
+export function abbreviationSummary(file: VFile): AbbreviationSummary | undefined {
+  return summaries.get(file);
+}
+
 /** Check the abbreviations of `tree` and mark their uses (see the module doc). */
 export function checkAbbreviations(tree: Root, file: VFile, options: Options = {}): void {
   const frontMatter = file.data.frontMatter;
@@ -36,10 +51,17 @@ export function checkAbbreviations(tree: Root, file: VFile, options: Options = {
   const locateFrontMatter = file.data.locateFrontMatter ?? (() => undefined);
   const locator = sourceLocator(file);
   const written = frontMatter.abbreviations ?? {};
-  const list = indexList(written, [
-    ...(options.allow ?? []),
-    ...(frontMatter["abbreviations-ignore"] ?? []),
-  ]);
+  const list = indexList(
+    written,
+    [...(options.allow ?? []), ...(frontMatter["abbreviations-ignore"] ?? [])],
+    {
+      authors: frontMatter.authors.map((author) => author.name),
+      journals: [...(file.data.referenceItems?.values() ?? [])].flatMap((item) => {
+        const title = item["container-title"];
+        return typeof title === "string" ? [title] : [];
+      }),
+    },
+  );
 
   const blocks = collectBlocks(tree, locator);
   for (const key of ["short-title", "title"] as const) {
@@ -53,6 +75,20 @@ export function checkAbbreviations(tree: Root, file: VFile, options: Options = {
     locateFrontMatter,
   });
   markUses(list.listed, locator);
+
+  const defined = new Map<string, string>();
+  const used = new Set<string>();
+  for (const entry of new Set(list.listed.values())) {
+    const written = entry.uses.map((use) => use.definition ?? use.entry).find(Boolean);
+    if (written) defined.set(entry.abbreviation, written.longForm);
+    if (entry.uses.some((use) => !use.entry)) used.add(entry.abbreviation);
+  }
+  for (const [key, uses] of unlisted) {
+    const first = uses.find((use) => use.definition ?? use.entry);
+    const written = first?.definition ?? first?.entry;
+    if (written && !defined.has(key)) defined.set(key, written.longForm);
+  }
+  summaries.set(file, { defined, used });
 }
 
 /** unified plugin: check abbreviations and mark their uses (see `checkAbbreviations`). */
