@@ -30,6 +30,7 @@ import {
   recordFloatAbbreviations,
   withLabel,
 } from "./remark-number-floats.ts";
+import { draftMarkClass, isDraft } from "./remark-draft-marks.ts";
 import { reportResourceFailure } from "./resource-messages.ts";
 
 /** Formats without a pixel resolution to check. */
@@ -83,6 +84,14 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
       image.url,
       place,
     );
+    if (isDraft(file)) {
+      // A placeholder box with the file's name takes the image's place.
+      image.data = {
+        hName: "span",
+        hProperties: { className: [draftMarkClass, "draft-figure-missing"], src: undefined, alt: undefined },
+        hChildren: [{ type: "text", value: `[? ${image.url}]` }],
+      };
+    }
     return;
   }
   image.data = {
