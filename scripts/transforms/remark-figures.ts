@@ -21,6 +21,7 @@ import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import type { ImageResource } from "../loaders/resources.ts";
 import type { JournalProfile } from "../schemas/journal-profile.ts";
+import { draftMarkClass, isDraft } from "./remark-draft-marks.ts";
 import {
   createLabel,
   type FloatNode,
@@ -30,7 +31,6 @@ import {
   recordFloatAbbreviations,
   withLabel,
 } from "./remark-number-floats.ts";
-import { draftMarkClass, isDraft } from "./remark-draft-marks.ts";
 import { reportResourceFailure } from "./resource-messages.ts";
 
 /** Formats without a pixel resolution to check. */
@@ -88,7 +88,11 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
       // A placeholder box with the file's name takes the image's place.
       image.data = {
         hName: "span",
-        hProperties: { className: [draftMarkClass, "draft-figure-missing"], src: undefined, alt: undefined },
+        hProperties: {
+          className: [draftMarkClass, "draft-figure-missing"],
+          src: undefined,
+          alt: undefined,
+        },
         hChildren: [{ type: "text", value: `[? ${image.url}]` }],
       };
     }
