@@ -118,7 +118,8 @@ export async function startLivePreview(
       page++;
       if (printer) pdf = { status: "printing" };
     }
-    options.onBuild?.(build, publish());
+    const state = publish();
+    options.onBuild?.(build, state);
     if (written && printer)
       printing = print(build.file, ticket).catch((error: unknown) => {
         if (ticket !== generation) return;
