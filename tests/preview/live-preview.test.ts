@@ -72,17 +72,18 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     expect(
       await page.$eval("#casepress-banner", (banner) => [banner.hidden, banner.textContent]),
     ).toEqual([true, ""]);
-    await page.evaluate(() => window.scrollTo(0, 400));
+    await page.evaluate("window.scrollTo(0, 400)");
     const edited = original.replace(
       "None of her digits showed ulcers",
       "A marmalade-coloured margin was seen. None of her digits showed ulcers",
     );
     expect(edited).not.toBe(original);
     await writeFile(manuscript(), edited);
-    await page.waitForFunction(() =>
-      document.body.textContent?.includes("A marmalade-coloured margin was seen."),
+    // Browser-side expressions as strings: the tests compile without the DOM library.
+    await page.waitForFunction(
+      'document.body.textContent.includes("A marmalade-coloured margin was seen.")',
     );
-    await page.waitForFunction(() => window.scrollY === 400);
+    await page.waitForFunction("window.scrollY === 400");
   });
 
   it("lists an unknown citation key at its line, marks it in place, and clears when fixed", async () => {
@@ -98,7 +99,7 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     expect(await page.$eval("#casepress-count", (badge) => badge.textContent)).toBe("1");
     // A draft: the page was written, the key is marked in place, the banner says so.
     await page.waitForFunction(
-      () => document.querySelector(".draft-citation-key-unknown")?.textContent === "[?nosuchkey]",
+      'document.querySelector(".draft-citation-key-unknown")?.textContent === "[?nosuchkey]"',
     );
     expect(await page.$eval("#casepress-banner", (banner) => banner.textContent)).toContain(
       "Draft with 1 error",
@@ -109,7 +110,7 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
 
     await writeFile(manuscript(), original);
     await page.waitForSelector("#casepress-panel[data-count='0']");
-    await page.waitForFunction(() => !document.querySelector(".draft-mark"));
+    await page.waitForFunction('!document.querySelector(".draft-mark")');
     expect(await page.$eval("#casepress-banner", (banner) => banner.hidden)).toBe(true);
   });
 
