@@ -6,7 +6,7 @@
  *   npm run bench [-- --runs 5] [--copies 100] [--only html-1x,pdf-1x,…] [--no-profile] [--no-bundle]
  *
  * Case ids: check-1x, html-1x, pdf-1x, check-batch, html-batch, pdf-batch, html-10x, html-50x,
- * warm-rebuild. `--no-bundle` skips rebuilding the bundle (scripts/dev/bundle.mjs) first.
+ * warm-rebuild, save-reload. `--no-bundle` skips rebuilding the bundle (scripts/dev/bundle.mjs) first.
  *
  * Each pair runs alternately, A B A B, after one warm-up run each, so drift of a shared machine
  * hits both sides alike; the table shows medians. Memory is measured in separate runs.
@@ -449,6 +449,31 @@ if (selected("warm-rebuild")) {
     documents: 1,
     ...(judged ? { goal: judged } : {}),
   });
+}
+
+// Save → page reloaded in a browser, through `casepress preview`.
+if (selected("save-reload")) {
+  process.stderr.write("  save → page reloaded (scripts/preview/, puppeteer) …\n");
+  const reload = runChild<{ times: number[] }>("bench-reload.ts", [
+    join(workspace.batchManuscripts, ".."),
+    "manuscript/case-001.md",
+    String(Math.max(10, runs * 2)),
+  ]);
+  if (reload.times.length > 0) {
+    const judged = judge(
+      { kind: "ms-at-most", value: 150, text: "≤ 150 ms" },
+      median(reload.times),
+      undefined,
+      1,
+    );
+    results.push({
+      id: "save-reload",
+      label: "save → page reloaded in the browser (preview)",
+      casepressMs: reload.times,
+      documents: 1,
+      ...(judged ? { goal: judged } : {}),
+    });
+  }
 }
 
 // Growth with size: each added copy of the sample should cost no more at 50× than at 10×.

@@ -1,6 +1,8 @@
 /**
  * `casepress build`: compile a manuscript and write `<out>/<name>.html`, its assets folder and,
- * with the pdf format, `<out>/<name>.pdf`; with the docx format, `<out>/<name>.docx`. A manuscript with errors writes nothing.
+ * with the pdf format, `<out>/<name>.pdf`; with the docx format, `<out>/<name>.docx`. A manuscript
+ * with errors writes nothing, unless it is built as a draft (`--draft`): then it is written with
+ * each problem marked in place and a DRAFT mark with the error count (see remark-draft-marks.ts).
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
@@ -17,6 +19,7 @@ import { preprintBanner } from "../render/preprint-banner.ts";
 import { renderPage } from "../render/render-page.ts";
 import { sourceDateFor } from "../render/source-date.ts";
 import { rewriteAssetUrls } from "../transforms/remark-asset-urls.ts";
+import { addDraftMark } from "../transforms/remark-draft-marks.ts";
 
 /** The output formats `build` writes. */
 export type OutputFormat = "html" | "pdf" | "docx" | "jats";
@@ -40,6 +43,8 @@ export interface BuildOptions {
    * time are unchanged, with its copy still in place, is not copied again.
    */
   copiedAssets?: Map<string, CopiedAsset>;
+  /** Write the output despite errors, each problem marked in place (`--draft`). */
+  draft?: boolean;
 }
 
 /** An asset copied into the output folder, as it was when copied. */
@@ -83,17 +88,26 @@ export async function buildManuscript(
 ): Promise<BuildResult> {
   const cwd = options.cwd ?? process.cwd();
   const file = await readManuscript(path, { cwd, ...(options.root ? { root: options.root } : {}) });
+  if (options.draft) file.data.draft = true;
   const compiled = await compileManuscript(
     file,
     options.journal ? { journal: options.journal } : {},
   );
   const profile = file.data.journal;
-  if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
+  if ((hasErrors(file) && !options.draft) || !profile || !file.data.resources)
+    return { file, outputs: [] };
+  const errors = file.messages.filter((message) => message.fatal === true).length;
+  if (errors > 0) addDraftMark(compiled.tree, errors);
+  // A draft with errors is for reading: DOCX and JATS (deposit formats) are not drafted.
+  const formats =
+    errors > 0
+      ? options.formats.filter((format) => format === "html" || format === "pdf")
+      : options.formats;
 
   const absolutePath = file.data.manuscript?.absolutePath ?? resolve(cwd, path);
   const name = basename(absolutePath, extname(absolutePath));
   const outDir = resolve(cwd, options.outDir);
-  const docx = options.formats.includes("docx")
+  const docx = formats.includes("docx")
     ? await (await import("../docx/write-docx.ts")).docxOutput(compiled.tree, file, profile, {
         outDir,
         name,
@@ -103,14 +117,14 @@ export async function buildManuscript(
   const assets = assetsDirectoryName(name);
   const copies = rewriteAssetUrls(compiled.tree, file.data.resources, assets);
   // JATS XML for deposit: the figures it names are the ones copied into the assets folder.
-  const jats = options.formats.includes("jats")
+  const jats = formats.includes("jats")
     ? renderJats(compiled.tree, file, profile, { date: buildDate(file) })
     : undefined;
-  const writesHtml = options.formats.includes("html") || options.formats.includes("pdf");
+  const writesHtml = formats.includes("html") || formats.includes("pdf");
   const html = await renderPage(compiled.tree, file, profile, {
     assetsDirectory: assets,
     generator: `Casepress ${casepressVersion}`,
-    ...(options.formats.includes("pdf") ? { pdfUrl: `${name}.pdf` } : {}),
+    ...(formats.includes("pdf") ? { pdfUrl: `${name}.pdf` } : {}),
     ...(profile.templateHtml.includes("{{banner}}")
       ? { banner: preprintBanner(file, absolutePath, options.versionLabel) }
       : {}),
@@ -187,7 +201,7 @@ export async function buildManuscript(
       if (from)
         updates.push([target, { from: source.from, size: from.size, mtimeMs: from.mtimeMs }]);
     }
-    if (hasErrors(file)) {
+    if (hasErrors(file) && !options.draft) {
       await stage.abort();
       return { file, outputs: [] };
     }
@@ -203,7 +217,7 @@ export async function buildManuscript(
       names.push(`${name}.xml`);
       written.push(outputPath(outDir, `${name}.xml`));
     }
-    if (stagedHtml && options.formats.includes("pdf") && printer) {
+    if (stagedHtml && formats.includes("pdf") && printer) {
       // The PDF is printed from the staged page, beside its staged assets.
       const pdf = await printer.print(stagedHtml, stage.directory, file);
       if (pdf) {

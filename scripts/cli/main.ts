@@ -39,6 +39,7 @@ Usage:
   casepress check <paths|folders|globs…> [options]     run every check, write nothing
   casepress package [manuscript.md] [options]          check, then write <out>/<name>-submission/
                                                        and its .zip (DOCX, figures, proof PDF, manifest)
+  casepress preview [manuscript.md] [options]          serve a live draft on http://127.0.0.1:<port>/
   casepress rules                                      list every rule id with its severity
   casepress abbreviations <manuscript.md> [--write]    print the abbreviations: block the text's definitions imply
 
@@ -49,6 +50,11 @@ Build options:
       --root <dir>           the manuscript's root; files it names must lie inside
       --version-label <text> preprint version label (default: $CASEPRESS_VERSION_LABEL, $GITHUB_SHA)
   -w, --watch                rebuild one manuscript whenever it or a file it names changes
+      --draft                write the output despite errors, each problem marked in place,
+                             with a DRAFT mark (the exit code is still 1)
+
+Preview options (and -o, -f, -j, --root, --version-label as for build):
+      --port <n>             port on 127.0.0.1 (default: 4321, or the next free one)
 
 Package options: -o, -j, --root and --version-label as for build.
 
@@ -123,6 +129,7 @@ async function runBuild(args: string[]): Promise<number> {
       root: { type: "string" },
       "version-label": { type: "string" },
       watch: { type: "boolean", short: "w" },
+      draft: { type: "boolean" },
     },
   });
   const formats = parseFormats(values.format);
@@ -138,6 +145,7 @@ async function runBuild(args: string[]): Promise<number> {
     ...(values.journal ? { journal: values.journal } : {}),
     ...(values.root ? { root: values.root } : {}),
     ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
+    ...(values.draft ? { draft: true } : {}),
   };
   if (values.watch) {
     const [only, ...others] = files;
@@ -272,6 +280,72 @@ async function runAbbreviations(args: string[]): Promise<number> {
   return result.code;
 }
 
+/** `casepress preview`: serve a live draft until Ctrl-C; resolves to 0 when stopped. */
+async function runPreview(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      format: { type: "string", short: "f" },
+      journal: { type: "string", short: "j" },
+      root: { type: "string" },
+      "version-label": { type: "string" },
+      port: { type: "string" },
+    },
+  });
+  const formats = parseFormats(values.format);
+  await checkRoot(values.root);
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535)
+      fail(`Invalid --port \`${values.port}\`, expected a number from 0 to 65535.`);
+  }
+  const { files, unmatched } = await expandInputs(
+    positionals.length > 0 ? positionals : ["manuscript"],
+  );
+  if (unmatched.length > 0)
+    fail(`No manuscript found at ${unmatched.map((input) => `\`${input}\``).join(", ")}.`);
+  const [only, ...others] = files;
+  if (only === undefined || others.length > 0) fail("preview takes exactly one manuscript.");
+  const { startLivePreview } = await import("../preview/live-preview.ts");
+  const { PortInUseError } = await import("../preview/server.ts");
+  let preview: Awaited<ReturnType<typeof startLivePreview>>;
+  try {
+    preview = await startLivePreview(only, {
+      outDir: values.out ?? "dist",
+      formats,
+      ...(values.journal ? { journal: values.journal } : {}),
+      ...(values.root ? { root: values.root } : {}),
+      ...(values["version-label"] ? { versionLabel: values["version-label"] } : {}),
+      ...(port !== undefined ? { port } : {}),
+      onBuild: (build, state) => {
+        writeDiagnostics([build.file]);
+        const verdict = state.written
+          ? `rebuilt in ${Math.round(build.durationMs)} ms${state.errors > 0 ? ` as a draft with ${state.errors} errors` : ""}`
+          : "not rebuilt: fix the errors above";
+        process.stderr.write(`${verdict}; watching for changes (Ctrl-C to stop)\n`);
+      },
+      onError: (error) =>
+        process.stderr.write(`casepress: rebuild failed: ${(error as Error).message}\n`),
+    });
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      process.stderr.write(`casepress: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  process.stdout.write(`Preview: ${preview.url}\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await preview.close();
+  return 0;
+}
+
 async function runCheck(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -351,9 +425,12 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "build") return await runBuild(rest);
     if (command === "check") return await runCheck(rest);
     if (command === "package") return await runPackage(rest);
+    if (command === "preview") return await runPreview(rest);
     if (command === "rules") return listRules();
     if (command === "abbreviations") return await runAbbreviations(rest);
-    fail(`Unknown command \`${command}\`, expected build, check, package, rules or abbreviations.`);
+    fail(
+      `Unknown command \`${command}\`, expected build, check, package, preview, rules or abbreviations.`,
+    );
   } catch (error) {
     if (
       error instanceof UsageError ||

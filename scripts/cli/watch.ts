@@ -1,7 +1,8 @@
 /**
  * `casepress build --watch`: rebuild a manuscript in a warm process whenever it, a file it names
- * (bibliography, figure, CSV table) or its journal's files change. Parent folders are watched,
- * not files, so editors that save by renaming a new file over the old one are seen too.
+ * (bibliography, figure, CSV table) or any file of its journal's folder changes. Parent folders
+ * are watched, not files, so editors that save by renaming a new file over the old one are seen
+ * too.
  */
 import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -12,6 +13,12 @@ import { type PreviewBuild, startPreview } from "./preview.ts";
 /** A running watch; `close` stops watching and closes the browser. */
 export interface WatchHandle {
   close(): Promise<void>;
+}
+
+/** The folders any of whose files' change triggers a rebuild: the journal's. */
+export function watchedFolders(file: VFile): Set<string> {
+  const journal = file.data.journal;
+  return new Set(journal ? [journal.directory] : []);
 }
 
 /** Every file whose change should trigger a rebuild, from the last build's data. */
@@ -46,26 +53,29 @@ export async function watchManuscript(
   options: BuildOptions,
   onBuild: (build: PreviewBuild) => void,
   debounceMs = 40,
+  onError: (error: unknown) => void = () => undefined,
 ): Promise<WatchHandle> {
   const { session, first } = await startPreview(path, options);
   onBuild(first);
   const watchers = new Map<string, FSWatcher>();
   let files = watchedFiles(first.file);
+  let folders = watchedFolders(first.file);
   let timer: NodeJS.Timeout | undefined;
 
   const rebuild = async () => {
     const build = await session.rebuild();
     onBuild(build);
     files = watchedFiles(build.file);
+    folders = watchedFolders(build.file);
     follow();
   };
   const changed = (directory: string, name: string | null) => {
-    if (name !== null && !files.has(join(directory, name))) return;
+    if (name !== null && !folders.has(directory) && !files.has(join(directory, name))) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void rebuild().catch(() => undefined), debounceMs);
+    timer = setTimeout(() => void rebuild().catch(onError), debounceMs);
   };
   const follow = () => {
-    const directories = new Set([...files].map((file) => dirname(file)));
+    const directories = new Set([...[...files].map((file) => dirname(file)), ...folders]);
     for (const [directory, watcher] of watchers) {
       if (!directories.has(directory)) {
         watcher.close();

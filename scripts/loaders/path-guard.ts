@@ -19,6 +19,8 @@ export const sizeLimits = {
   /** profile.json, template.html, the CSL style and stylesheets. */
   journal: 5 * 1024 * 1024,
   font: 10 * 1024 * 1024,
+  /** A file of the output folder served by `casepress preview` (page, PDF, assets). */
+  output: 100 * 1024 * 1024,
 } as const;
 
 /** The most pixels an image may have (width × height): 100 million, e.g. 10,000 × 10,000. */

@@ -18,6 +18,7 @@ import { isRuleId } from "../diagnostics/rules.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
 import { displayPath } from "../loaders/load-manuscript.ts";
 import type { Citation } from "./mdast-nodes.ts";
+import { draftMarker, isDraft } from "./remark-draft-marks.ts";
 import { isFloatNode } from "./remark-number-floats.ts";
 import { type ResourceKind, reportResourceFailure } from "./resource-messages.ts";
 import type { NumberedReference } from "./vfile-data.ts";
@@ -198,6 +199,7 @@ export function resolveCitations(tree: Root, file: VFile, options: CitationOptio
     citationCount++;
     const id = `cite-${citationCount}`;
     const cited: number[] = [];
+    const unknown: string[] = [];
     for (const key of node.keys) {
       const entry = entries.get(key);
       if (!entry) {
@@ -209,6 +211,7 @@ export function resolveCitations(tree: Root, file: VFile, options: CitationOptio
           `Unknown citation key \`${key}\`: no bibliography entry has it.${didYouMean(key, entries.keys())}`,
           node.position?.start,
         );
+        unknown.push(key);
         continue;
       }
       let number = numbers.get(key);
@@ -236,6 +239,11 @@ export function resolveCitations(tree: Root, file: VFile, options: CitationOptio
       at = placeCitation(parent, index, file, node);
     }
     renderCitation(node, cited, keysByNumber, id, style);
+    if (unknown.length > 0 && isDraft(file) && node.data?.hChildren) {
+      const children = cited.length > 0 ? node.data.hChildren : [];
+      for (const key of unknown) children.push(draftMarker(`[?${key}]`, "citation-key-unknown"));
+      node.data.hChildren = children;
+    }
     return at;
   };
 

@@ -14,6 +14,7 @@ import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
 import type { CrossReference } from "./mdast-nodes.ts";
+import { draftMarker, isDraft } from "./remark-draft-marks.ts";
 import { isPanelLetter } from "./remark-figures.ts";
 import type { NumberedFloat } from "./vfile-data.ts";
 
@@ -65,7 +66,11 @@ function resolve(
     node.data = {
       hName: "span",
       hProperties: { className: ["cross-reference-unknown"] },
-      hChildren: [{ type: "text", value: `@${node.id}` }],
+      hChildren: [
+        isDraft(file)
+          ? draftMarker(`[?${node.id}]`, "cross-reference-unknown")
+          : { type: "text", value: `@${node.id}` },
+      ],
     };
     return;
   }

@@ -21,6 +21,7 @@ import type { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import type { ImageResource } from "../loaders/resources.ts";
 import type { JournalProfile } from "../schemas/journal-profile.ts";
+import { draftMarkClass, isDraft } from "./remark-draft-marks.ts";
 import {
   createLabel,
   type FloatNode,
@@ -83,6 +84,18 @@ function checkImage(image: Image, file: VFile, settings: FigureSettings, columns
       image.url,
       place,
     );
+    if (isDraft(file)) {
+      // A placeholder box with the file's name takes the image's place.
+      image.data = {
+        hName: "span",
+        hProperties: {
+          className: [draftMarkClass, "draft-figure-missing"],
+          src: undefined,
+          alt: undefined,
+        },
+        hChildren: [{ type: "text", value: `[? ${image.url}]` }],
+      };
+    }
     return;
   }
   image.data = {

@@ -69,6 +69,8 @@ declare module "vfile" {
      * footnote (or caption) defines, by float id, as abbreviation → expansion as written.
      */
     floatAbbreviations: globalThis.Map<string, globalThis.Map<string, string>>;
+    /** Set by `build --draft` and the preview: transforms mark problems in place (`remark-draft-marks.ts`). */
+    draft: boolean;
     /** Written by `remarkJournalRules`: the body word count the word limit applies to (`word-count.ts`). */
     bodyWords: number;
   }
