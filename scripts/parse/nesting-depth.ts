@@ -195,6 +195,21 @@ function scanInline(line: string, from: number, left: InlineBudget): InlineScan 
 }
 
 /**
+ * The start of a CommonMark HTML block of kinds 1 to 6, whose lines are raw HTML up to a blank
+ * line, not inline text: `<script`, `<pre`, `<style`, `<textarea`, comments, `<?`, `<!X`,
+ * CDATA, and the block-level elements.
+ */
+const htmlBlockStart = new RegExp(
+  `^(?:<(?:script|pre|style|textarea)(?:[\\s>]|$)|<!--|<\\?|<![A-Za-z]|<!\\[CDATA\\[|</?(?:${[
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details",
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head",
+    "header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p",
+    "param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul",
+  ].join("|")})(?:[\\s/>]|$))`,
+  "i",
+);
+
+/**
  * Scan Markdown text, in time linear in its length, for nesting deeper than `limit`, a
  * paragraph with more than `maxParagraphConstructs` inline constructs, or more than
  * `maxFootnoteLabels` footnote labels (the parser's cost grows with the square of either). The
@@ -208,6 +223,9 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
   let constructs = 0;
   let footnotes = 0;
   let fence: string | undefined;
+  // Whether the current block is raw HTML, not parsed as inline text. Blocks of kinds 1 to 6
+  // may interrupt a paragraph, so any line can start one.
+  let htmlBlock = false;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
@@ -216,6 +234,7 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
     start = end + 1;
     if (line.trim() === "") {
       constructs = 0;
+      htmlBlock = false;
       if (end === text.length) break;
       continue;
     }
@@ -242,6 +261,8 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
           directives = Math.max(0, directives - 1);
         else directives++;
         depth = prefix.depth + directives;
+      } else if (htmlBlock || htmlBlockStart.test(content)) {
+        htmlBlock = true;
       } else {
         // Table rows, list items and definitions are parsed one by one, so they do not add up.
         if (content.startsWith("|") || prefix.listItem || /^\[[^\]]+\]:/.test(content))

@@ -11,13 +11,23 @@
  * time. `UPDATE_EXPECTED=1` rewrites the expected messages from the actual output.
  */
 import { execFileSync } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { VFile } from "vfile";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../scripts/cli/main.ts";
 import { maxManuscriptBytes } from "../../scripts/loaders/load-manuscript.ts";
+import { maxFootnoteLabels, maxParagraphConstructs } from "../../scripts/parse/nesting-depth.ts";
 import { manuscriptParser } from "../../scripts/parse/parse-manuscript.ts";
 import { sanitizeRawHtml, urlScheme } from "../../scripts/transforms/remark-raw-html.ts";
 import { activeContent } from "../helpers.ts";
@@ -52,19 +62,40 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
+
+/** One folder for every temporary file of this test file, removed when its tests end. */
+const temporaryRoot = await mkdtemp(join(tmpdir(), "casepress-bad-inputs-"));
+
+afterAll(async () => {
+  await rm(temporaryRoot, { recursive: true, force: true });
+});
+
+/** A fresh folder inside `temporaryRoot`. */
+function tempFolder(prefix: string): Promise<string> {
+  return mkdtemp(join(temporaryRoot, prefix));
+}
 
 /** Run `casepress build` on `input` with its folder as root; parse the diagnostics printed. */
 async function build(input: string, outDir: string, root = dirname(input)): Promise<CliRun> {
-  const code = await main(["build", input, "--root", root, "--format", "html", "--out", outDir]);
+  return runCli(
+    ["build", input, "--root", root, "--format", "html", "--out", outDir],
+    dirname(input),
+  );
+}
+
+/** Run the CLI with `args`; diagnostics' files are shown relative to `folder`. */
+async function runCli(args: string[], folder: string): Promise<CliRun> {
+  const code = await main(args);
   const stdout = output.stdout.join("");
   const stderr = output.stderr.join("");
   const messages: string[] = [];
-  for (const line of stderr.split("\n")) {
+  for (const line of `${stdout}\n${stderr}`.split("\n")) {
     const match = /^\s+(.+?):(\d+):(\d+)\s+(error|warning|info)\s+.*\s([a-z0-9-]+)$/.exec(line);
     if (!match) continue;
     const [, path = "", row, column, severity, rule] = match;
-    const file = relative(dirname(input), resolve(process.cwd(), path));
+    const file = relative(folder, resolve(process.cwd(), path));
     messages.push(`${file}:${row}:${column} ${severity} ${rule}`);
   }
   return { code, stdout, stderr, messages: messages.sort() };
@@ -72,7 +103,7 @@ async function build(input: string, outDir: string, root = dirname(input)): Prom
 
 /** An output folder holding an earlier build's HTML. */
 async function outputWithPreviousBuild(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), "casepress-bad-out-"));
+  const outDir = await tempFolder("casepress-bad-out-");
   await writeFile(join(outDir, "input.html"), previousHtml);
   return outDir;
 }
@@ -151,7 +182,7 @@ describe("the bad-input catalogue, through `casepress build`", () => {
 
 /** A copy of the clean base case (the BOM fixture without its BOM) in a fresh folder. */
 async function baseCopy(): Promise<{ directory: string; input: string; markdown: string }> {
-  const directory = await mkdtemp(join(tmpdir(), "casepress-bad-"));
+  const directory = await tempFolder("casepress-bad-");
   await mkdir(join(directory, "images"));
   await copyFile(join(base, "references.json"), join(directory, "references.json"));
   await copyFile(join(base, "images", "good.png"), join(directory, "images", "good.png"));
@@ -214,7 +245,7 @@ describe("bad inputs made at run time", () => {
     const run = await build(input, outDir);
     const line = lineOf(markdown, "The ulcer healed.");
     expect(run.messages).toEqual([
-      `input.md:${line}:${(20_000 / 4) * repeat.length + 1} error manuscript-too-large`,
+      `input.md:${line}:${(maxParagraphConstructs / 4) * repeat.length + 1} error manuscript-too-large`,
     ]);
     expect(run.stderr).toContain("split it into paragraphs");
     await expectWellBehaved(run, outDir);
@@ -302,6 +333,163 @@ describe("bad inputs made at run time", () => {
   });
 });
 
+describe("quadratic parser costs, refused before parsing", () => {
+  it("19,900 `[a]` in one paragraph: manuscript-too-large at the first bracket past the cap", async () => {
+    const { input, markdown } = await baseCopy();
+    await writeFile(input, markdown.replace("The ulcer healed.", "[a] ".repeat(19_900)));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "The ulcer healed.");
+    // The base paragraph has no constructs of its own on that line.
+    expect(run.messages).toEqual([
+      `input.md:${line}:${maxParagraphConstructs * 4 + 1} error manuscript-too-large`,
+    ]);
+    expect(run.stderr).toContain("split it into paragraphs");
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("16,000 footnotes: manuscript-too-large at the first label past the cap", async () => {
+    const { input, markdown } = await baseCopy();
+    const calls = Array.from({ length: 16_000 }, (_, index) => `Note[^n${index}].`).join("\n\n");
+    const notes = Array.from({ length: 16_000 }, (_, index) => `[^n${index}]: Text ${index}.`);
+    await writeFile(
+      input,
+      markdown.replace("The ulcer healed.", `${calls}\n\n${notes.join("\n")}`),
+    );
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    // Label 2,001 is call 2,001, two lines after call 2,000.
+    const line = lineOf(markdown, "The ulcer healed.") + 2 * maxFootnoteLabels;
+    expect(run.messages).toEqual([`input.md:${line}:5 error manuscript-too-large`]);
+    expect(run.stderr).toContain(`expected at most ${maxFootnoteLabels}`);
+    await expectWellBehaved(run, outDir);
+  });
+});
+
+describe("FIFOs and devices are refused unread, never waited on", () => {
+  // Opening a FIFO for reading blocks until a writer comes: a hang would time the test out.
+  const fifoIn = async (directory: string, name: string) => {
+    execFileSync("mkfifo", [join(directory, name)]);
+  };
+
+  it("a FIFO figure: figure-file-unreadable at the image (exit 1)", async () => {
+    const { directory, input, markdown } = await baseCopy();
+    await fifoIn(directory, "images/pipe.png");
+    await writeFile(input, markdown.replace("](images/good.png)", "](images/pipe.png)"));
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    const line = lineOf(markdown, "](images/good.png)");
+    expect(run.messages).toEqual([`input.md:${line}:1 error figure-file-unreadable`]);
+    expect(run.stderr).toContain("FIFO");
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a FIFO CSV table: table-csv-malformed at the table (exit 1)", async () => {
+    const { directory, input, markdown } = await baseCopy();
+    await fifoIn(directory, "labs.csv");
+    const table = markdown.slice(markdown.indexOf(":::table"), markdown.indexOf("# Discussion"));
+    await writeFile(
+      input,
+      markdown.replace(table, ':::table{#tbl-labs src="labs.csv"}\nLabs\n:::\n\n'),
+    );
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages).toEqual([
+      `input.md:${lineOf(markdown, ":::table")}:1 error table-csv-malformed`,
+    ]);
+    expect(run.stderr).toContain("FIFO");
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("a FIFO bibliography: bibliography-malformed at the key (exit 1)", async () => {
+    const { directory, input, markdown } = await baseCopy();
+    await fifoIn(directory, "refs.json");
+    await writeFile(
+      input,
+      markdown.replace("bibliography: references.json", "bibliography: refs.json"),
+    );
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.messages).toContain(
+      `input.md:${lineOf(markdown, "bibliography:")}:15 error bibliography-malformed`,
+    );
+    expect(run.stderr).toContain("FIFO");
+    await expectWellBehaved(run, outDir);
+  });
+
+  it("/dev/zero as the manuscript: manuscript-unreadable at 1:1 (exit 1), no endless read", async () => {
+    const outDir = await outputWithPreviousBuild();
+    const run = await main(["build", "/dev/zero", "--format", "html", "--out", outDir]).then(
+      (code) => ({ code, stderr: output.stderr.join("") }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/dev\/zero:1:1\s+error\s+.*device.*manuscript-unreadable/);
+    expect(await listFiles(outDir)).toEqual(["input.html"]);
+  });
+
+  it("a FIFO bibliography in a `check` batch: its error, and the other manuscripts checked", async () => {
+    const first = await baseCopy();
+    const second = await baseCopy();
+    await fifoIn(second.directory, "refs.json");
+    await writeFile(
+      second.input,
+      second.markdown.replace("bibliography: references.json", "bibliography: refs.json"),
+    );
+    const third = await baseCopy();
+    await writeFile(first.input, first.markdown);
+    await writeFile(third.input, third.markdown.replace("The ulcer healed.", "See [@nobody]."));
+    const root = dirname(first.directory);
+    const run = await runCli(
+      ["check", first.input, second.input, third.input, "--root", root],
+      root,
+    );
+    const name = (folder: string) => relative(root, join(folder, "input.md"));
+    const bibliographyLine = lineOf(first.markdown, "bibliography:");
+    expect(run.messages).toContain(
+      `${name(second.directory)}:${bibliographyLine}:15 error bibliography-malformed`,
+    );
+    expect(run.messages).toContain(
+      `${name(third.directory)}:${lineOf(first.markdown, "The ulcer healed.")}:5 error citation-key-unknown`,
+    );
+    expect(run.messages.filter((message) => message.startsWith(name(first.directory)))).toEqual([]);
+    expect(run.stdout + run.stderr).toContain("3 manuscripts checked");
+    expect(run.code).toBe(1);
+  });
+});
+
+describe("hostile command lines and environments: usage errors, exit 2", () => {
+  it.each([
+    [
+      "--shard 99999999999999999999/…",
+      ["--shard", "99999999999999999999/99999999999999999999"],
+      /--shard/,
+    ],
+    ['--format ""', ["--format", ""], /report format ``/],
+    ["--root /nonexistent", ["--root", "/nonexistent-casepress-root"], /Invalid --root/],
+  ])("check %s", async (_, args, advice) => {
+    const { input } = await baseCopy();
+    const run = await runCli(["check", input, ...args], dirname(input));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(advice);
+    expect(run.stderr).not.toContain("internal error");
+  });
+
+  it("SOURCE_DATE_EPOCH=99999999999999999: source-date-epoch-invalid with advice, exit 2", async () => {
+    const { input, markdown } = await baseCopy();
+    await writeFile(
+      input,
+      markdown.replace("title: A test case", "title: A test case\njournal: preprint"),
+    );
+    vi.stubEnv("SOURCE_DATE_EPOCH", "99999999999999999");
+    const outDir = await outputWithPreviousBuild();
+    const run = await build(input, outDir);
+    expect(run.stderr).toContain("source-date-epoch-invalid");
+    expect(run.stderr).toContain("fix or unset it");
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(2);
+  });
+});
+
 describe("nothing is read outside the manuscript's root", () => {
   // A FIFO blocks whoever opens it for reading until a writer comes: if Casepress opened one,
   // the build would hang and the test time out.
@@ -309,7 +497,11 @@ describe("nothing is read outside the manuscript's root", () => {
 
   it("an image path that climbs out of the root (`../`) to a FIFO is refused unread", async () => {
     const { directory, input, markdown } = await baseCopy();
-    makeFifo(join(dirname(directory), `${relative(dirname(directory), directory)}-secret.png`));
+    const secret = join(
+      dirname(directory),
+      `${relative(dirname(directory), directory)}-secret.png`,
+    );
+    makeFifo(secret);
     const outside = `../${relative(dirname(directory), directory)}-secret.png`;
     await writeFile(input, markdown.replace("](images/good.png)", `](${outside})`));
     const outDir = await outputWithPreviousBuild();
@@ -321,7 +513,7 @@ describe("nothing is read outside the manuscript's root", () => {
 
   it("a symbolic link inside the root to a FIFO outside it is refused unread", async () => {
     const { directory, input, markdown } = await baseCopy();
-    const fifo = join(await mkdtemp(join(tmpdir(), "casepress-outside-")), "secret.png");
+    const fifo = join(await tempFolder("casepress-outside-"), "secret.png");
     makeFifo(fifo);
     await symlink(fifo, join(directory, "images", "linked.png"));
     await writeFile(input, markdown.replace("](images/good.png)", "](images/linked.png)"));
