@@ -9,6 +9,10 @@
  * expected-messages.txt as `file:line:column severity rule`, and optionally expected.html with
  * fragments (one a line) the page must contain. The big or binary cases are made here at run
  * time. `UPDATE_EXPECTED=1` rewrites the expected messages from the actual output.
+ *
+ * `issue12Cases` lists every case of the red-team run with its rule, exit code and test; FIFOs
+ * are made at run time (git cannot hold them). Every temporary file lives in one folder that is
+ * removed when the tests end.
  */
 import { execFileSync } from "node:child_process";
 import {
@@ -536,6 +540,212 @@ describe("nothing is read outside the manuscript's root", () => {
       `input.md:${lineOf(markdown, "bibliography:")}:15 error path-outside-root`,
     );
     await expectWellBehaved(run, outDir);
+  });
+});
+
+/**
+ * Every case of the red-team run (issue 12), with the rule it ends in ("—" for a build that
+ * must succeed unchanged or a usage error without rule), its exit code, and where it is tested:
+ * `fixture:<folder>` under tests/fixtures/bad-inputs/, or `<test file>: <test name>`. The test
+ * below keeps the list honest: each fixture exists and expects its rule, each test file holds
+ * the test and names the rule.
+ */
+const issue12Cases: [what: string, rule: string, exit: number, where: string][] = [
+  [
+    "core.fsmonitor runs a hook via git describe",
+    "—",
+    0,
+    "tests/security/hostile-environment.test.ts: core.fsmonitor does not run",
+  ],
+  [
+    "a form feed in short-title injects CSS",
+    "—",
+    0,
+    "tests/security/hostile-environment.test.ts: a form feed",
+  ],
+  [
+    "a journal font `../../../../etc/passwd`",
+    "journal-profile-invalid",
+    1,
+    "tests/security/hostile-journal.test.ts: a font path climbing to /etc/passwd",
+  ],
+  [
+    "a journal stylesheet `../../payload.sh`",
+    "journal-profile-invalid",
+    1,
+    "tests/security/hostile-journal.test.ts: a stylesheet named `../../payload.sh`",
+  ],
+  [
+    "a journal template with <script> or onload",
+    "html-raw-removed",
+    0,
+    "tests/security/hostile-journal.test.ts: a template's scripts and event handlers",
+  ],
+  ["a PNG saved as fig-2.html", "—", 0, "fixture:image-html-extension"],
+  [
+    "a reference-style image out of the root",
+    "path-outside-root",
+    1,
+    "fixture:image-reference-outside",
+  ],
+  ["a reference-style remote image", "path-remote", 1, "fixture:image-reference-remote"],
+  ["a FIFO figure", "figure-file-unreadable", 1, "tests/cli/bad-inputs.test.ts: a FIFO figure"],
+  ["a FIFO CSV table", "table-csv-malformed", 1, "tests/cli/bad-inputs.test.ts: a FIFO CSV table"],
+  [
+    "a FIFO bibliography",
+    "bibliography-malformed",
+    1,
+    "tests/cli/bad-inputs.test.ts: a FIFO bibliography: ",
+  ],
+  [
+    "/dev/zero as the manuscript",
+    "manuscript-unreadable",
+    1,
+    "tests/cli/bad-inputs.test.ts: /dev/zero as the manuscript",
+  ],
+  [
+    "a FIFO bibliography in a check batch",
+    "bibliography-malformed",
+    1,
+    "tests/cli/bad-inputs.test.ts: a FIFO bibliography in a `check` batch",
+  ],
+  ["10,000 nested `*` in a CSV cell", "table-csv-too-large", 1, "fixture:table-csv-deep-nesting"],
+  [
+    "10,000 nested links in a CSV cell",
+    "table-csv-too-large",
+    1,
+    "tests/security/html-policy.test.ts: refuses 10,000 nested links in a cell",
+  ],
+  ["raw HTML in a CSV cell", "html-raw-removed", 0, "fixture:table-csv-html"],
+  ["a `javascript:` link in a CSV cell", "url-unsafe", 1, "fixture:table-csv-javascript-link"],
+  ["80,000 CSV rows", "table-csv-too-large", 1, "fixture:table-csv-too-many-rows"],
+  ["a BibTeX @string bomb", "bibliography-expansion-limit", 1, "fixture:bibliography-string-bomb"],
+  ["16,000 footnotes", "manuscript-too-large", 1, "tests/cli/bad-inputs.test.ts: 16,000 footnotes"],
+  [
+    "64k table rows holding an abbreviation",
+    "—",
+    0,
+    "tests/transforms/abbreviations/abbreviation-scale.test.ts: table rows",
+  ],
+  [
+    "`[@` and 256k letters",
+    "—",
+    0,
+    "tests/transforms/remark-citation-syntax.test.ts: `[@` followed by n letters",
+  ],
+  [
+    "19,900 `[a]` in one paragraph",
+    "manuscript-too-large",
+    1,
+    "tests/cli/bad-inputs.test.ts: 19,900 `[a]` in one paragraph",
+  ],
+  [
+    "SIGKILL mid-build mixes outputs",
+    "—",
+    0,
+    "tests/publish/publish-together.test.ts: SIGKILL at random moments",
+  ],
+  [
+    "case-report.html is a folder",
+    "—",
+    0,
+    "tests/publish/publish-together.test.ts: a build into a folder named case-report.html",
+  ],
+  [
+    "Chromium profile folders left behind",
+    "—",
+    0,
+    "tests/pdf/pdf-printer.test.ts: browser profile folders are removed",
+  ],
+  [
+    "a PDF print time-out",
+    "pdf-timeout",
+    2,
+    "tests/pdf/pdf-printer.test.ts: a time-out is pdf-timeout",
+  ],
+  [
+    "PUPPETEER_EXECUTABLE_PATH=/bin/false",
+    "pdf-browser-unavailable",
+    2,
+    "tests/security/hostile-environment.test.ts: a browser that does not start",
+  ],
+  [
+    "SOURCE_DATE_EPOCH=99999999999999999",
+    "source-date-epoch-invalid",
+    2,
+    "tests/cli/bad-inputs.test.ts: SOURCE_DATE_EPOCH=99999999999999999",
+  ],
+  [
+    "a year-10000 epoch",
+    "source-date-epoch-invalid",
+    2,
+    "tests/security/hostile-environment.test.ts: only whole seconds up to 9999-12-31",
+  ],
+  [
+    "Chromium looks up Google hosts",
+    "—",
+    0,
+    "tests/pdf/network-isolation.test.ts: makes no DNS query and no connection",
+  ],
+  ["a TIFF figure", "figure-format-unsupported", 1, "fixture:image-tiff"],
+  ["a 50,000 × 50,000 PNG header", "figure-file-unreadable", 1, "fixture:image-too-many-pixels"],
+  ["corrupt PNG pixel data", "figure-file-unreadable", 1, "fixture:image-png-crc-broken"],
+  [
+    "a subfolder name with a newline; links out of the root",
+    "—",
+    0,
+    "tests/cli/check.test.ts: whose name holds a newline",
+  ],
+  [
+    "stdout is /dev/full",
+    "—",
+    2,
+    "tests/security/hostile-environment.test.ts: a full standard output is one clean line",
+  ],
+  [
+    "non-string YAML keys (`1:`, `true:`)",
+    "front-matter-unknown-key",
+    0,
+    "fixture:front-matter-non-string-keys",
+  ],
+  [
+    "--shard 99999999999999999999/…",
+    "—",
+    2,
+    "tests/cli/bad-inputs.test.ts: --shard 99999999999999999999/…",
+  ],
+  ['--format ""', "—", 2, 'tests/cli/bad-inputs.test.ts: --format ""'],
+  ["--root /nonexistent", "—", 2, "tests/cli/bad-inputs.test.ts: --root /nonexistent"],
+  [
+    "images read whole for their header",
+    "—",
+    0,
+    "tests/loaders/image-header.test.ts: rejects truncated files",
+  ],
+  [
+    "pdf-request-blocked at 1:1",
+    "pdf-request-blocked",
+    0,
+    "tests/pdf/pdf-printer.test.ts: pdf-request-blocked",
+  ],
+];
+
+describe("the catalogue lists every case of the red-team run", () => {
+  it.each(issue12Cases)("%s: %s, exit %i", async (_, rule, exit, where) => {
+    expect([0, 1, 2]).toContain(exit);
+    if (where.startsWith("fixture:")) {
+      const folder = join(fixtures, where.slice("fixture:".length));
+      const expected = await readFile(join(folder, "expected-messages.txt"), "utf8");
+      if (rule === "—") expect(expected.trim()).toBe("");
+      else expect(expected).toContain(` ${rule}\n`);
+      // A fixture's exit code follows from its messages.
+      expect(/ error /.test(expected) ? 1 : 0).toBe(exit);
+      return;
+    }
+    const [path = "", name = ""] = where.split(/: (.*)/s);
+    const source = await readFile(join(import.meta.dirname, "..", "..", path), "utf8");
+    expect(source).toContain(name.replace(/: $/, ""));
+    if (rule !== "—") expect(source).toContain(rule);
   });
 });
 
