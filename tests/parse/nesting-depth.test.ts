@@ -70,6 +70,12 @@ describe("findDeepNesting: bracket runs in one paragraph", () => {
     expect(findDeepNesting(definitions)).toBeUndefined();
   });
 
+  it("counts inline HTML but not the lines of a raw HTML block, which are no inline text", () => {
+    expect(findDeepNesting(`Text\n${"<dl>".repeat(10_000)}\n`)).toBeUndefined();
+    expect(findDeepNesting(`<div>\n${"[a] ".repeat(3_000)}\n`)).toBeUndefined();
+    expect(findDeepNesting(`x ${"<b> ".repeat(3_000)}`)?.kind).toBe("constructs");
+  });
+
   it("what it accepts costs micromark the same work per character at 1× and 4×", () => {
     const one = bracketParagraphs(1, maxParagraphConstructs);
     const four = bracketParagraphs(4, maxParagraphConstructs);
