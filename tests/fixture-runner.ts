@@ -42,6 +42,8 @@ export interface FixtureOptions {
   plugins?: PluggableList;
   /** Which rule ids `expected-messages.txt` lists (default: every rule). */
   keep?: (ruleId: string) => boolean;
+  /** A journal instead of the front matter's, as `--journal` (whole-pipeline runs only). */
+  journal?: string;
 }
 
 /** What one fixture run produced, in the expected files' formats. */
@@ -81,7 +83,8 @@ export async function runFixtureFolder(
     tree = parseManuscript(file);
     await unified().use(options.plugins).run(tree, file);
   } else {
-    tree = (await compileManuscript(file)).tree;
+    tree = (await compileManuscript(file, options.journal ? { journal: options.journal } : {}))
+      .tree;
   }
   const keep = options.keep ?? (() => true);
   const prefix = `${relative(file.cwd, directory)}/`;

@@ -1,13 +1,12 @@
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
-import { readdirSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
-import { expect, it } from "vitest";
+import { onTestFinished } from "vitest";
 import { assetsDirectoryName } from "../scripts/cli/build.ts";
 import { severityOf, sortedMessages } from "../scripts/diagnostics/diagnostics.ts";
 import { isRuleId, rules } from "../scripts/diagnostics/rules.ts";
@@ -43,13 +42,15 @@ export async function compileFile(
 
 /**
  * Write `markdown` (and any extra `files`, by relative path) into a fresh temp folder and
- * compile it. A minimal front matter is added when the Markdown has none and `bare` is unset.
+ * compile it; the folder is removed when the calling test ends. Older helper: new tests use
+ * `runMarkdown` from `fixture-runner.ts`.
  */
 export async function compileMarkdown(
   markdown: string,
   options: CompileTestOptions & { files?: Record<string, string | Uint8Array>; name?: string } = {},
 ): Promise<CompiledManuscript & { directory: string }> {
   const directory = await mkdtemp(join(tmpdir(), "casepress-test-"));
+  onTestFinished(() => rm(directory, { recursive: true, force: true }));
   for (const [relativePath, data] of Object.entries(options.files ?? {})) {
     await mkdir(dirname(join(directory, relativePath)), { recursive: true });
     await writeFile(join(directory, relativePath), data);
@@ -196,20 +197,4 @@ export function isFloatRule(ruleId: string): boolean {
     isRuleId(ruleId) &&
     ["figures", "tables", "cross-references", "paths"].includes(rules[ruleId].source)
   );
-}
-
-/**
- * One test per fixture folder under `folder`: its messages of the rules `keep` accepts equal
- * `expected-messages.txt`, and its HTML contains every fragment of `expected.html`. Older
- * runner: new tests use `testFixtures` from `fixture-runner.ts`.
- */
-export function testFixtureFolders(folder: string, keep: (ruleId: string) => boolean): void {
-  const cases = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory());
-  for (const { name } of cases) {
-    it(name, async () => {
-      const run = await runFixture(join(folder, name), keep);
-      expect(run.messages).toEqual(run.expectedMessages);
-      expect(run.missingHtml).toEqual([]);
-    });
-  }
 }

@@ -5,11 +5,11 @@
  * manuscript HTML in the output. `npm test` runs a fixed seed and a modest count;
  * `npm run fuzz` (FUZZ_RUNS=10000) runs many more, and FUZZ_SEED picks another seed.
  */
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManuscript } from "../scripts/loaders/load-manuscript.ts";
 import { compileManuscript } from "../scripts/pipeline.ts";
 import { renderPage } from "../scripts/render/render-page.ts";
@@ -17,6 +17,33 @@ import { activeContent, repositoryDirectory } from "./helpers.ts";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 200);
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_125);
+
+/**
+ * The hostile cases of the bad-input catalogue (tests/cli/bad-inputs.test.ts) that live in the
+ * manuscript's text, as seeds: each is inserted alone into the sample below, and the
+ * mutations insert the small ones too. Each is a flood, bomb or escape that once hung, crashed or leaked.
+ */
+const hostileSeeds: Record<string, string> = {
+  "16,000 footnotes": `${Array.from({ length: 16_000 }, (_, i) => `N[^n${i}].`).join("\n\n")}\n\n${Array.from({ length: 16_000 }, (_, i) => `[^n${i}]: T.`).join("\n")}\n`,
+  "19,900 `[a]` in a paragraph": `${"[a] ".repeat(19_900)}\n`,
+  "`[@` and 256k letters": `[@${"a".repeat(256_000)}\n`,
+  "10,000 nested links": `${"[a ".repeat(10_000)}deep${"](u)".repeat(10_000)}\n`,
+  "10,000 nested emphasis runs": `${"*".repeat(10_000)}deep${"*".repeat(10_000)}\n`,
+  "10,000 nested block quotes": `${">".repeat(10_000)} deep\n`,
+  "10,000 nested raw HTML elements": `\n${"<dl>".repeat(10_000)}\n`,
+  "a reference-style image out of the root": "![t][px]\n\n[px]: ../../../../etc/passwd\n",
+  "a remote reference-style image": "![t][px]\n\n[px]: http://127.0.0.1:8931/p.png\n",
+  "a script and an event handler": '<script>alert(1)</script><img src=x onerror="alert(1)">\n',
+  "a figure that is a device": ":::figure{#fig-zero}\n![z](/dev/zero)\n\nLegend.\n:::\n",
+  "a CSV table that is a device": ':::table{#tbl-zero src="/dev/zero"}\nZero\n:::\n',
+};
+
+/** The front-matter seeds, inserted after the opening `---` line. */
+const hostileFrontMatter: Record<string, string> = {
+  "non-string keys": "1: one\ntrue: yes\n",
+  "a form feed in the running head": 'short-title: "X\\f}} html{background:red} x{y:"\n',
+  "an alias bomb": "a: &a [x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
+};
 
 /** Text the mutations insert: the characters and constructs that steer the parsers. */
 const snippets = [
@@ -92,6 +119,10 @@ const snippets = [
   "<dl>".repeat(300),
   "[".repeat(250),
   "> ".repeat(250),
+  // The small seeds only: the floods run once each, in their own tests.
+  ...[...Object.values(hostileSeeds), ...Object.values(hostileFrontMatter)].filter(
+    (seed) => seed.length < 10_000,
+  ),
 ];
 
 type Mutation =
@@ -150,6 +181,10 @@ beforeAll(async () => {
   sample = await readFile(join(repositoryDirectory, "manuscript", "case-report.md"), "utf8");
 });
 
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true });
+});
+
 /** Compile (and, when it compiles, render) `text` as the manuscript; returns the rule ids. */
 async function compileText(text: string): Promise<string[]> {
   const path = join(project, "manuscript", "case-report.md");
@@ -171,6 +206,28 @@ describe("fuzzing the sample manuscript", () => {
   it("the unmutated sample compiles cleanly", async () => {
     expect(await compileText(sample)).toEqual([]);
   });
+
+  it.each(Object.entries(hostileSeeds))(
+    "the hostile seed %s ends in diagnostics",
+    async (_, seed) => {
+      const discussion = sample.indexOf("\n# ", sample.length / 2);
+      const rules = await compileText(
+        `${sample.slice(0, discussion)}\n\n${seed}${sample.slice(discussion)}`,
+      );
+      expect(rules).not.toContain("internal-error");
+      expect(rules).not.toContain("(none)");
+      expect(rules.length).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(Object.entries(hostileFrontMatter))(
+    "the hostile front matter %s ends in diagnostics",
+    async (_, seed) => {
+      const rules = await compileText(sample.replace("---\n", `---\n${seed}`));
+      expect(rules).not.toContain("internal-error");
+      expect(rules).not.toContain("(none)");
+    },
+  );
 
   it(
     `${runs} random mutations end in diagnostics, never an exception (seed ${seed})`,

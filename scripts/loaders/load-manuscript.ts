@@ -8,6 +8,7 @@ import { VFile } from "vfile";
 import { report } from "../diagnostics/diagnostics.ts";
 import {
   findDeepNesting,
+  maxFootnoteLabels,
   maxNestingDepth,
   maxParagraphConstructs,
 } from "../parse/nesting-depth.ts";
@@ -159,13 +160,16 @@ export async function readManuscript(
     );
     return file;
   }
-  // Deep nesting makes the parser slow and the tree walkers overflow: refuse it before parsing.
+  // Deep nesting, dense paragraphs and masses of footnotes make the parser slow (quadratic) or
+  // the tree walkers overflow: refuse them before parsing.
   const deep = findDeepNesting(String(file.value));
   if (deep) {
-    const reason =
-      deep.kind === "depth"
-        ? `Unexpected nesting about ${deep.depth} levels deep (lists, block quotes, emphasis, brackets or \`:::\` containers), expected at most ${maxNestingDepth}; flatten the structure.`
-        : `Unexpected paragraph with more than ${maxParagraphConstructs} links, brackets, emphasis marks or code spans, expected fewer; split it into paragraphs.`;
+    const reasons = {
+      depth: `Unexpected nesting about ${deep.depth} levels deep (lists, block quotes, emphasis, brackets or \`:::\` containers), expected at most ${maxNestingDepth}; flatten the structure.`,
+      constructs: `Unexpected paragraph with more than ${maxParagraphConstructs} links, brackets, emphasis marks or code spans, expected fewer; split it into paragraphs.`,
+      footnotes: `Unexpected footnote label number ${deep.depth} (\`[^…]\` calls and definitions), expected at most ${maxFootnoteLabels}; move notes into the text or a table.`,
+    };
+    const reason = reasons[deep.kind];
     report(file, "manuscript-too-large", reason, { line: deep.line, column: deep.column });
     file.value = "";
   }

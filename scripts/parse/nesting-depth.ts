@@ -14,17 +14,34 @@ export const maxNestingDepth = 200;
 
 /**
  * The most inline constructs (brackets, emphasis runs, code spans, `<`) one paragraph may hold.
- * The parser's time grows with their square within a paragraph: 20,000 take a few seconds.
+ * micromark resolves a paragraph's inline events with one splice per run of brackets, so its
+ * time grows with their square within a paragraph: up to about 2,000 a paragraph the cost per
+ * byte stays flat, at 4,000 it doubles, and 20,000 `[a]` parse at 9 KB/s. A real paragraph holds
+ * tens (citations, emphasis, links); 2,000 leaves a wide margin. With this cap a manuscript's
+ * parse time is linear in its length: at most `length / cap` paragraphs cost `cap²` each.
  */
-export const maxParagraphConstructs = 20_000;
+export const maxParagraphConstructs = 2_000;
 
-/** Where nesting first goes too deep or a paragraph too complex, and the count there. */
+/**
+ * The most footnote labels (`[^id]` calls and `[^id]:` definitions together) a manuscript may
+ * hold. micromark-extension-gfm-footnote looks every label up in a plain array of the
+ * definitions (`defined.includes`), so its time grows with calls × definitions: 16,000 take
+ * minutes (2.1.0, the newest release, still does). Case reports hold none to a few dozen
+ * (most journals allow footnotes only under tables); 2,000 leaves a margin of a hundred times,
+ * and bounds the lookups to 2,000 per label, linear in the manuscript.
+ */
+export const maxFootnoteLabels = 2_000;
+
+/** Where nesting first goes too deep, a paragraph too complex or footnotes too many. */
 export interface DeepNesting {
   line: number;
   column: number;
-  /** The estimated depth, or for `constructs` the number of constructs. */
+  /**
+   * The estimated depth; for `constructs` the paragraph's constructs, for `footnotes` the
+   * footnote labels so far.
+   */
   depth: number;
-  kind: "depth" | "constructs";
+  kind: "depth" | "constructs" | "footnotes";
 }
 
 const space = 0x20;
@@ -47,8 +64,12 @@ function isDigit(code: number | undefined): boolean {
  * indentation (every 2 columns may belong to one more list level). Returns the count, where
  * the content starts, and where the count first went past `limit`.
  */
-function blockPrefix(line: string, limit: number): { depth: number; index: number; over?: number } {
+function blockPrefix(
+  line: string,
+  limit: number,
+): { depth: number; index: number; listItem: boolean; over?: number } {
   let index = 0;
+  let listItem = false;
   let markers = 0;
   let columns = 0;
   let over: number | undefined;
@@ -79,6 +100,7 @@ function blockPrefix(line: string, limit: number): { depth: number; index: numbe
         markerEnd = end + 1;
     }
     if (markerEnd === -1) break;
+    if (code !== 0x3e) listItem = true;
     markers++;
     count(index);
     // The one space that ends a marker belongs to it, not to the indentation.
@@ -87,25 +109,41 @@ function blockPrefix(line: string, limit: number): { depth: number; index: numbe
   return {
     depth: markers + Math.floor(columns / 2),
     index,
+    listItem,
     ...(over === undefined ? {} : { over }),
   };
 }
 
-/** What one line's inline scan found: where a limit was passed, and how many constructs it saw. */
+/** What one line's inline scan found: where a limit was passed, and what it counted. */
 interface InlineScan {
   constructs: number;
+  /** Footnote labels (`[^`). */
+  footnotes: number;
   over?: { depth: number; index: number; kind: DeepNesting["kind"] };
+}
+
+/** The limits one line's inline scan checks, each as what is left of it. */
+interface InlineBudget {
+  /** Nesting depth left. */
+  depth: number;
+  /** Constructs left in this paragraph. */
+  constructs: number;
+  /** Footnote labels left in this manuscript. */
+  footnotes: number;
 }
 
 /**
  * Scan one line's inline syntax: `[` opens a label and `]` closes one; an emphasis delimiter
  * run that can only open adds its length to the depth, one that can only close subtracts it.
- * Reports where the depth first passes `limit`, or where the constructs (brackets, delimiter
- * runs, backticks, `<`) pass `budget`.
+ * Reports where the depth first passes its budget, where the constructs (brackets, delimiter
+ * runs, backticks, `<`) pass theirs, or where the footnote labels (`[^`) pass theirs.
  */
-function scanInline(line: string, from: number, limit: number, budget: number): InlineScan {
+function scanInline(line: string, from: number, left: InlineBudget): InlineScan {
+  const limit = left.depth;
+  const budget = left.constructs;
   let depth = 0;
   let constructs = 0;
+  let footnotes = 0;
   let index = from;
   while (index < line.length) {
     const char = line[index];
@@ -116,7 +154,8 @@ function scanInline(line: string, from: number, limit: number, budget: number): 
     if (char === "*" || char === "_" || char === "~" || char === "`") {
       let end = index;
       while (line[end] === char) end++;
-      if (++constructs > budget) return { constructs, over: { depth, index, kind: "constructs" } };
+      if (++constructs > budget)
+        return { constructs, footnotes, over: { depth, index, kind: "constructs" } };
       if (char !== "`") {
         const before = line[index - 1];
         const after = line[end];
@@ -131,7 +170,7 @@ function scanInline(line: string, from: number, limit: number, budget: number): 
               index: index + Math.max(0, limit - depth),
               kind: "depth" as const,
             };
-            return { constructs, over };
+            return { constructs, footnotes, over };
           }
           depth += end - index;
         } else if (closes && !opens) {
@@ -142,28 +181,51 @@ function scanInline(line: string, from: number, limit: number, budget: number): 
       continue;
     }
     if (char === "[" || char === "<") {
-      if (++constructs > budget) return { constructs, over: { depth, index, kind: "constructs" } };
+      if (++constructs > budget)
+        return { constructs, footnotes, over: { depth, index, kind: "constructs" } };
       if (char === "[" && ++depth > limit)
-        return { constructs, over: { depth, index, kind: "depth" } };
+        return { constructs, footnotes, over: { depth, index, kind: "depth" } };
+      if (char === "[" && line[index + 1] === "^" && ++footnotes > left.footnotes)
+        return { constructs, footnotes, over: { depth, index, kind: "footnotes" } };
     }
     if (char === "]") depth = Math.max(0, depth - 1);
     index++;
   }
-  return { constructs };
+  return { constructs, footnotes };
 }
 
 /**
- * Scan Markdown text, in time linear in its length, for nesting deeper than `limit` or a
- * paragraph with more than `maxParagraphConstructs` inline constructs (the parser's cost grows
- * with their square). The depth estimate errs on the deep side (indentation counts as possible
- * list levels), so it flags only input far from anything a manuscript needs.
+ * The start of a CommonMark HTML block of kinds 1 to 6, whose lines are raw HTML up to a blank
+ * line, not inline text: `<script`, `<pre`, `<style`, `<textarea`, comments, `<?`, `<!X`,
+ * CDATA, and the block-level elements.
+ */
+const htmlBlockStart = new RegExp(
+  `^(?:<(?:script|pre|style|textarea)(?:[\\s>]|$)|<!--|<\\?|<![A-Za-z]|<!\\[CDATA\\[|</?(?:${[
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details",
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head",
+    "header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p",
+    "param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul",
+  ].join("|")})(?:[\\s/>]|$))`,
+  "i",
+);
+
+/**
+ * Scan Markdown text, in time linear in its length, for nesting deeper than `limit`, a
+ * paragraph with more than `maxParagraphConstructs` inline constructs, or more than
+ * `maxFootnoteLabels` footnote labels (the parser's cost grows with the square of either). The
+ * depth estimate errs on the deep side (indentation counts as possible list levels), so it
+ * flags only input far from anything a manuscript needs.
  */
 export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNesting | undefined {
   let lineNumber = 0;
   let start = 0;
   let directives = 0;
   let constructs = 0;
+  let footnotes = 0;
   let fence: string | undefined;
+  // Whether the current block is raw HTML, not parsed as inline text. Blocks of kinds 1 to 6
+  // may interrupt a paragraph, so any line can start one.
+  let htmlBlock = false;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
@@ -172,6 +234,7 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
     start = end + 1;
     if (line.trim() === "") {
       constructs = 0;
+      htmlBlock = false;
       if (end === text.length) break;
       continue;
     }
@@ -198,18 +261,26 @@ export function findDeepNesting(text: string, limit = maxNestingDepth): DeepNest
           directives = Math.max(0, directives - 1);
         else directives++;
         depth = prefix.depth + directives;
+      } else if (htmlBlock || htmlBlockStart.test(content)) {
+        htmlBlock = true;
       } else {
-        // Table rows are parsed row by row, so they do not add up.
-        if (content.startsWith("|")) constructs = 0;
-        const inline = scanInline(
-          line,
-          prefix.index,
-          limit - depth,
-          maxParagraphConstructs - constructs,
-        );
+        // Table rows, list items and definitions are parsed one by one, so they do not add up.
+        if (content.startsWith("|") || prefix.listItem || /^\[[^\]]+\]:/.test(content))
+          constructs = 0;
+        const inline = scanInline(line, prefix.index, {
+          depth: limit - depth,
+          constructs: maxParagraphConstructs - constructs,
+          footnotes: maxFootnoteLabels - footnotes,
+        });
         constructs += inline.constructs;
+        footnotes += inline.footnotes;
         if (inline.over) {
-          const found = inline.over.kind === "depth" ? depth + inline.over.depth : constructs;
+          const found =
+            inline.over.kind === "depth"
+              ? depth + inline.over.depth
+              : inline.over.kind === "footnotes"
+                ? footnotes
+                : constructs;
           return {
             line: lineNumber,
             column: inline.over.index + 1,

@@ -115,7 +115,10 @@ export function validateFrontMatter(tree: Root, file: VFile): void {
   const locateKey = (path: Path, key: string): Position | undefined => {
     const parent = path.length === 0 ? document.contents : document.getIn(path, true);
     if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+      // zod names keys as strings: `1:` and `true:` are the keys "1" and "true".
+      const pair = parent.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === key,
+      );
       if (pair && isPair(pair) && isScalar(pair.key)) return toPosition(pair.key.range);
     }
     return locate(path);

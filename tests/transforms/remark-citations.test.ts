@@ -1,9 +1,9 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderBodyHtml } from "../../scripts/render/render-page.ts";
 import { numberRuns } from "../../scripts/transforms/remark-citations.ts";
-import { compileFile, compileMarkdown, messageLines, messagesOf, readText } from "../helpers.ts";
+import { runMarkdown, testFixtures } from "../fixture-runner.ts";
+import { messageLines, messagesOf, readText } from "../helpers.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "citations");
 const bibliography = await readText(join(fixtures, "references.json"));
@@ -12,17 +12,10 @@ function frontMatter(extra = ""): string {
   return `---\ntitle: Citation test\nauthors:\n  - name: Ada Test\nbibliography: references.json\n${extra}---\n\n`;
 }
 
-describe("citation fixtures (input.md → expected.html)", () => {
-  const cases = readdirSync(fixtures, { withFileTypes: true }).filter((entry) =>
-    entry.isDirectory(),
-  );
-  for (const { name } of cases) {
-    it(name, async () => {
-      const compiled = await compileFile(join(fixtures, name, "input.md"), { root: fixtures });
-      const html = await renderBodyHtml(compiled.tree, compiled.file);
-      expect(html.trim()).toBe((await readText(join(fixtures, name, "expected.html"))).trim());
-    });
-  }
+// The whole pipeline: numbering and the reference list need the bibliography loaded and the
+// floats numbered. Each folder holds its own copy of the shared references.json.
+describe("citation fixtures (input.md → expected.html, expected-messages.txt)", () => {
+  testFixtures(fixtures, { keep: (ruleId) => /^(citation|bibliography)-/.test(ruleId) });
 });
 
 describe("numberRuns", () => {
@@ -56,7 +49,7 @@ Caption
 
 Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), then [@zizic1985].
 `;
-    const { file } = await compileMarkdown(markdown, {
+    const { file } = await runMarkdown(markdown, {
       files: { "references.json": bibliography },
     });
     expect(
@@ -65,7 +58,7 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("reports an unknown key with a suggestion, at the citation", async () => {
-    const { file } = await compileMarkdown(`${frontMatter()}Text [@chaterjee2006].\n`, {
+    const { file } = await runMarkdown(`${frontMatter()}Text [@chaterjee2006].\n`, {
       files: { "references.json": bibliography },
     });
     const [message] = messagesOf(file, "citation-key-unknown");
@@ -74,7 +67,7 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("warns about entries never cited, at the entry in the bibliography", async () => {
-    const { file } = await compileMarkdown(`${frontMatter()}Text [@chatterjee2006].\n`, {
+    const { file } = await runMarkdown(`${frontMatter()}Text [@chatterjee2006].\n`, {
       files: { "references.json": bibliography },
     });
     const uncited = messagesOf(file, "bibliography-entry-uncited");
@@ -84,7 +77,7 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("warns when a citation follows a number or unit", async () => {
-    const { file } = await compileMarkdown(
+    const { file } = await runMarkdown(
       `${frontMatter()}An ulcer of 10 cm[@chatterjee2006] and a word [@walsh1995].\n`,
       {
         files: { "references.json": bibliography },
@@ -96,7 +89,7 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("reports `[@]` without a key", async () => {
-    const { file } = await compileMarkdown(`${frontMatter()}Text [@].\n`, {
+    const { file } = await runMarkdown(`${frontMatter()}Text [@].\n`, {
       files: { "references.json": bibliography },
     });
     expect(messageLines(file).filter((line) => line.includes("citation-key-empty"))).toEqual([
@@ -105,7 +98,7 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("reports a missing bibliography at its front matter line", async () => {
-    const { file } = await compileMarkdown(
+    const { file } = await runMarkdown(
       `${frontMatter().replace("references.json", "nowhere.json")}Text [@a].\n`,
     );
     expect(messageLines(file).filter((line) => line.includes("bibliography-missing"))).toEqual([
@@ -114,14 +107,14 @@ Text cites [@chatterjee2006] and [@walsh1995] first, then the table (@tbl-x), th
   });
 
   it("never treats fig- or tbl- keys as citations", async () => {
-    const { file } = await compileMarkdown(`${frontMatter()}See @fig-one and [@tbl-two].\n`, {
+    const { file } = await runMarkdown(`${frontMatter()}See @fig-one and [@tbl-two].\n`, {
       files: { "references.json": bibliography },
     });
     expect(messagesOf(file, "citation-key-unknown")).toHaveLength(0);
   });
 
   it("is idempotent: a second run changes nothing", async () => {
-    const compiled = await compileMarkdown(
+    const compiled = await runMarkdown(
       `${frontMatter()}Text [@chatterjee2006], and @walsh1995.\n`,
       {
         files: { "references.json": bibliography },

@@ -5,27 +5,20 @@ import { describe, expect, it } from "vitest";
 import { emptyResources } from "../../scripts/loaders/resources.ts";
 import { manuscriptParser } from "../../scripts/parse/parse-manuscript.ts";
 import { gridColumns, remarkFigures } from "../../scripts/transforms/remark-figures.ts";
-import {
-  collapseHtml,
-  compileFixture,
-  compileMarkdown,
-  frontMatter,
-  isFloatRule,
-  messagesOf,
-  renderHtml,
-  testFixtureFolders,
-} from "../helpers.ts";
+import { runFixtureFolder, runMarkdown, testFixtures } from "../fixture-runner.ts";
+import { collapseHtml, frontMatter, isFloatRule, messagesOf } from "../helpers.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "figures");
 const png = readFileSync(join(fixtures, "ids", "images", "good.png"));
 
+// The whole pipeline: the labels ("Fig 1") come from the journal each fixture names.
 describe("figure fixtures (input.md → expected.html, expected-messages.txt)", () => {
-  testFixtureFolders(fixtures, isFloatRule);
+  testFixtures(fixtures, { keep: isFloatRule });
 });
 
 describe("remarkFigures", () => {
   it("numbers by first callout, not by source order", async () => {
-    const { file } = await compileFixture(join(fixtures, "callout-order"));
+    const { file } = await runFixtureFolder(join(fixtures, "callout-order"));
     const floats = [...(file.data.floats?.values() ?? [])].map((float) => [float.id, float.label]);
     expect(floats).toEqual([
       ["fig-one", "Fig 2"],
@@ -37,7 +30,7 @@ describe("remarkFigures", () => {
   });
 
   it("records the panels a legend defines and the abbreviations it expands", async () => {
-    const { file } = await compileFixture(join(fixtures, "panels"));
+    const { file } = await runFixtureFolder(join(fixtures, "panels"));
     expect(file.data.floats?.get("fig-ulcer")?.panels).toEqual(["A", "B"]);
     expect(file.data.floats?.get("fig-plain")?.panels).toEqual([]);
     expect(Object.fromEntries(file.data.floatAbbreviations?.get("fig-ulcer") ?? [])).toEqual({
@@ -55,7 +48,7 @@ describe("remarkFigures", () => {
   });
 
   it("explains low resolution with the print width and the pixels needed", async () => {
-    const { file } = await compileFixture(join(fixtures, "file-checks"));
+    const { file } = await runFixtureFolder(join(fixtures, "file-checks"));
     const [low] = messagesOf(file, "figure-resolution-low");
     expect(low?.reason).toContain("500 px wide, 143 dpi at its print width of 3.5 in");
     expect(low?.reason).toContain("the file declares 72 dpi");
@@ -63,19 +56,17 @@ describe("remarkFigures", () => {
   });
 
   it("checks resolution against the journal's own minimum and column width", async () => {
-    const { file } = await compileFixture(join(fixtures, "file-checks"), { journal: "preprint" });
+    const { file } = await runFixtureFolder(join(fixtures, "file-checks"), { journal: "preprint" });
     // The preprint profile takes 150 dpi at 6.5 in: 500 px is 77 dpi there.
     expect(messagesOf(file, "figure-resolution-low")[0]?.reason).toContain("77 dpi");
   });
 
   it("takes a legend written on the line right after the image", async () => {
     const markdown = `${frontMatter()}\nSee @fig-a.\n\n:::figure{#fig-a}\n![Alt](a.png)\nThe legend.\n:::\n`;
-    const compiled = await compileMarkdown(markdown, { files: { "a.png": png } });
-    expect(compiled.file.messages.filter((message) => isFloatRule(message.ruleId ?? ""))).toEqual(
-      [],
-    );
-    expect(collapseHtml(await renderHtml(compiled))).toContain(
-      '<div class="figure-images"><img src="input_files/a.png" alt="Alt" width="1050" height="600"></div><figcaption><b class="figure-label">Fig 1.</b> The legend.</figcaption>',
+    const { file, html } = await runMarkdown(markdown, { files: { "a.png": png } });
+    expect(file.messages.filter((message) => isFloatRule(message.ruleId ?? ""))).toEqual([]);
+    expect(collapseHtml(html)).toContain(
+      '<div class="figure-images"><img src="a.png" alt="Alt" width="1050" height="600"></div><figcaption><b class="figure-label">Fig 1.</b> The legend.</figcaption>',
     );
   });
 

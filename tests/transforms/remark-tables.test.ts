@@ -1,25 +1,18 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  collapseHtml,
-  compileFixture,
-  compileMarkdown,
-  frontMatter,
-  isFloatRule,
-  messagesOf,
-  renderHtml,
-  testFixtureFolders,
-} from "../helpers.ts";
+import { runFixtureFolder, runMarkdown, testFixtures } from "../fixture-runner.ts";
+import { collapseHtml, frontMatter, isFloatRule, messagesOf } from "../helpers.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "tables");
 
+// The whole pipeline: the labels ("Table I") come from the journal each fixture names.
 describe("table fixtures (input.md → expected.html, expected-messages.txt)", () => {
-  testFixtureFolders(fixtures, isFloatRule);
+  testFixtures(fixtures, { keep: isFloatRule });
 });
 
 describe("remarkTables", () => {
   it("numbers tables in Roman by first callout and records their footnotes' abbreviations", async () => {
-    const { file } = await compileFixture(join(fixtures, "pipe"));
+    const { file } = await runFixtureFolder(join(fixtures, "pipe"));
     expect(file.data.floats?.get("tbl-second")?.label).toBe("Table I");
     expect(file.data.floats?.get("tbl-first")?.label).toBe("Table II");
     expect(Object.fromEntries(file.data.floatAbbreviations?.get("tbl-first") ?? [])).toEqual({
@@ -29,7 +22,7 @@ describe("remarkTables", () => {
   });
 
   it("reports a row's cell count at the row, also for a pipe inside code", async () => {
-    const { file } = await compileFixture(join(fixtures, "pipe"));
+    const { file } = await runFixtureFolder(join(fixtures, "pipe"));
     const reasons = messagesOf(file, "table-row-cells").map((message) => message.reason);
     expect(reasons[0]).toMatch(/^Unexpected 4 cells in this row, expected 3 like the header row/);
     expect(reasons[1]).toMatch(/^Unexpected 1 cell in this row, expected 3/);
@@ -37,7 +30,7 @@ describe("remarkTables", () => {
   });
 
   it("reports CSV problems in the CSV file, at the row", async () => {
-    const { file } = await compileFixture(join(fixtures, "csv"));
+    const { file } = await runFixtureFolder(join(fixtures, "csv"));
     const [row] = messagesOf(file, "table-row-cells");
     expect(row?.file).toMatch(/tables\/cases\.csv$/);
     expect(row?.line).toBe(4);
@@ -61,14 +54,11 @@ describe("remarkTables", () => {
       },
     ]);
     const markdown = `${frontMatter("bibliography: refs.json")}\n# Case report\n\nFirst the table (@tbl-a), then [@early].\n\n:::table{#tbl-a src="a.csv"}\nCaption\n:::\n`;
-    const compiled = await compileMarkdown(markdown, {
+    const { file, html } = await runMarkdown(markdown, {
       files: { "refs.json": bibliography, "a.csv": 'Study,Note\n[@late],"*x*, y"\n' },
     });
-    expect(compiled.file.data.references?.map((reference) => reference.key)).toEqual([
-      "late",
-      "early",
-    ]);
-    expect(collapseHtml(await renderHtml(compiled))).toContain(
+    expect(file.data.references?.map((reference) => reference.key)).toEqual(["late", "early"]);
+    expect(collapseHtml(html)).toContain(
       '<tbody><tr><td><sup class="citation" id="cite-1"><a href="#ref-late">1</a></sup></td><td><em>x</em>, y</td></tr></tbody>',
     );
   });
