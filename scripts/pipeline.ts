@@ -17,7 +17,7 @@ import { applySeverities, report } from "./diagnostics/diagnostics.ts";
 import { journalNotices, loadJournal } from "./loaders/load-journal.ts";
 import { loadResources } from "./loaders/load-resources.ts";
 import { collectFileRequests } from "./loaders/resources.ts";
-import { findDeepNode, maxNestingDepth } from "./parse/nesting-depth.ts";
+import { findDeepNode, maxNestingDepth, reportManuscriptTooLarge } from "./parse/nesting-depth.ts";
 import { parseManuscript } from "./parse/parse-manuscript.ts";
 import { type JournalProfile, resolveStatements } from "./schemas/journal-profile.ts";
 import { remarkAbbreviations } from "./transforms/abbreviations/remark-abbreviations.ts";
@@ -138,13 +138,13 @@ function parseWithinDepth(file: VFile): Root {
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     const reason = `Unexpected nesting too deep to parse, expected at most ${maxNestingDepth} levels; flatten the structure.`;
-    report(file, "manuscript-too-large", reason, { line: 1, column: 1 });
+    reportManuscriptTooLarge(file, reason, { line: 1, column: 1 });
     return { type: "root", children: [] };
   }
   const deep = findDeepNode(tree);
   if (!deep) return tree;
   const reason = `Unexpected nesting ${deep.depth} levels deep, expected at most ${maxNestingDepth}; flatten the structure.`;
-  report(file, "manuscript-too-large", reason, deep.point ?? { line: 1, column: 1 });
+  reportManuscriptTooLarge(file, reason, deep.point ?? { line: 1, column: 1 });
   return { type: "root", children: [] };
 }
 

@@ -11,6 +11,7 @@ import {
   maxFootnoteLabels,
   maxNestingDepth,
   maxParagraphConstructs,
+  reportManuscriptTooLarge,
 } from "../parse/nesting-depth.ts";
 import { describeFailure, readGuarded, sizeLimits } from "./path-guard.ts";
 
@@ -100,9 +101,8 @@ export async function readManuscript(
   if (!read.ok) {
     const { failure } = read;
     if (failure.status === "too-large") {
-      report(
+      reportManuscriptTooLarge(
         file,
-        "manuscript-too-large",
         `Unexpected manuscript of ${(failure.size / 1048576).toFixed(1)} MB, expected at most ${maxManuscriptBytes / 1048576} MB; split it or move data into CSV tables.`,
         start,
       );
@@ -170,7 +170,7 @@ export async function readManuscript(
       footnotes: `Unexpected footnote label number ${deep.depth} (\`[^…]\` calls and definitions), expected at most ${maxFootnoteLabels}; move notes into the text or a table.`,
     };
     const reason = reasons[deep.kind];
-    report(file, "manuscript-too-large", reason, { line: deep.line, column: deep.column });
+    reportManuscriptTooLarge(file, reason, { line: deep.line, column: deep.column });
     file.value = "";
   }
   return file;

@@ -8,6 +8,8 @@
  */
 import type { Nodes, Root } from "mdast";
 import type { Point } from "unist";
+import type { VFile } from "vfile";
+import { type Place, report } from "../diagnostics/diagnostics.ts";
 
 /** The deepest nesting a manuscript may have (lists, quotes, emphasis, links, directives). */
 export const maxNestingDepth = 200;
@@ -316,4 +318,12 @@ export function findDeepNode(
     }
   }
   return undefined;
+}
+
+/**
+ * Report a manuscript past one of the size limits (bytes, nesting, footnotes, marks per
+ * paragraph) as `manuscript-too-large`, the one rule for all of them, at `place`.
+ */
+export function reportManuscriptTooLarge(file: VFile, reason: string, place: Place): void {
+  report(file, "manuscript-too-large", reason, place);
 }

@@ -52,3 +52,19 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (values) values.push(value);
   else map.set(key, [value]);
 }
+
+/** The front matter's list, indexed for the reader. */
+export interface AbbreviationList {
+  /** Entries by key (plural-free) and, for "IL-6", by the abbreviation as written. */
+  listed: Map<string, Listed>;
+  /** Multi-part abbreviations ("IL-6") by their first part. */
+  multiPart: Map<string, string[]>;
+  /** Entries by the first word of their long form. */
+  longFormStarts: Map<string, Listed[]>;
+  /** Words never reported: the journal's allow-list and `abbreviations-ignore`. */
+  ignored: ReadonlySet<string>;
+  /** The initials of the manuscript's authors (`DVK`), left alone in statements about people. */
+  initials: ReadonlySet<string>;
+  /** First words of the cited journals' titles (`BMC` of "BMC Med Genet"): names, not abbreviations. */
+  journalWords: ReadonlySet<string>;
+}
