@@ -4,7 +4,8 @@
  * puppeteer each imported in one place.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rules } from "../scripts/diagnostics/rules.ts";
 import { repositoryDirectory } from "./helpers.ts";
@@ -107,5 +108,9 @@ describe("the architecture of scripts/", () => {
       "scripts/bench/bench-reload.ts",
       "scripts/pdf/render-pdf.ts",
     ]);
+  });
+
+  it("runs in the test run's own temporary folder, which the run removes", () => {
+    expect(basename(dirname(join(tmpdir(), "x")))).toMatch(/^casepress-tests-/);
   });
 });
