@@ -323,7 +323,7 @@ async function runPreview(args: string[]): Promise<number> {
       onBuild: (build, state) => {
         writeDiagnostics([build.file]);
         const verdict = state.written
-          ? `rebuilt in ${Math.round(build.durationMs)} ms${state.errors > 0 ? ` as a draft with ${state.errors} errors` : ""}`
+          ? `rebuilt in ${Math.round(build.durationMs)} ms${state.errors > 0 ? ` as a draft with ${state.errors} error${state.errors === 1 ? "" : "s"}` : ""}`
           : "not rebuilt: fix the errors above";
         process.stderr.write(`${verdict}; watching for changes (Ctrl-C to stop)\n`);
       },
