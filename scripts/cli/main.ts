@@ -118,16 +118,29 @@ async function checkRoot(root: string | undefined): Promise<void> {
     );
 }
 
+/** The options `build`, `preview` and `package` share: where, what, which journal, which root. */
+const outputOptions = {
+  out: { type: "string", short: "o" },
+  format: { type: "string", short: "f" },
+  journal: { type: "string", short: "j" },
+  root: { type: "string" },
+  "version-label": { type: "string" },
+} as const;
+
+/** Resolve when the user stops a long-running command (Ctrl-C or SIGTERM). */
+function untilInterrupted(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}
+
 async function runBuild(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
-      out: { type: "string", short: "o" },
-      format: { type: "string", short: "f" },
-      journal: { type: "string", short: "j" },
-      root: { type: "string" },
-      "version-label": { type: "string" },
+      ...outputOptions,
       watch: { type: "boolean", short: "w" },
       draft: { type: "boolean" },
     },
@@ -257,10 +270,7 @@ async function runWatch(path: string, options: BuildOptions): Promise<number> {
       : "not rebuilt: fix the errors above";
     process.stderr.write(`${verdict}; watching for changes (Ctrl-C to stop)\n`);
   });
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await untilInterrupted();
   await handle.close();
   return 0;
 }
@@ -286,11 +296,7 @@ async function runPreview(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      out: { type: "string", short: "o" },
-      format: { type: "string", short: "f" },
-      journal: { type: "string", short: "j" },
-      root: { type: "string" },
-      "version-label": { type: "string" },
+      ...outputOptions,
       port: { type: "string" },
     },
   });
@@ -338,10 +344,7 @@ async function runPreview(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`Preview: ${preview.url}\n`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await untilInterrupted();
   await preview.close();
   return 0;
 }

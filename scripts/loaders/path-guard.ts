@@ -137,6 +137,16 @@ function fileType(stats: {
   return "it is not a regular file";
 }
 
+/** O_NONBLOCK: opening a FIFO never waits for a writer; O_NOFOLLOW: the real path is final. */
+const openFlags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** The failure a file-system error means: a missing file or folder, else unreadable. */
+function failureOf(error: unknown, absolutePath: string): GuardFailure {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return { status: "missing", absolutePath };
+  return { status: "unreadable", absolutePath, detail: describeCode(code, error) };
+}
+
 /**
  * Open `absolutePath` for reading when it is a regular file whose real path lies inside `root`
  * (after following links) and whose size is within the cap of `kind`. The caller closes the
@@ -154,25 +164,13 @@ export async function openGuarded(
       return { ok: false, failure: { status: "outside", absolutePath: real } };
     realPath = real;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR")
-      return { ok: false, failure: { status: "missing", absolutePath } };
-    return {
-      ok: false,
-      failure: { status: "unreadable", absolutePath, detail: describeCode(code, error) },
-    };
+    return { ok: false, failure: failureOf(error, absolutePath) };
   }
   let handle: FileHandle;
   try {
-    // O_NONBLOCK: opening a FIFO never waits for a writer; O_NOFOLLOW: the real path is final.
-    handle = await open(realPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    handle = await open(realPath, openFlags);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { ok: false, failure: { status: "missing", absolutePath } };
-    return {
-      ok: false,
-      failure: { status: "unreadable", absolutePath, detail: describeCode(code, error) },
-    };
+    return { ok: false, failure: failureOf(error, absolutePath) };
   }
   const stats = await handle.stat();
   const refuse = async (failure: GuardFailure) => {
@@ -327,26 +325,13 @@ export function readGuardedSync(absolutePath: string, root: string, kind: FileKi
     if (!isInside(realPath, realpathSync(root)))
       return { ok: false, failure: { status: "outside", absolutePath: realPath } };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR")
-      return { ok: false, failure: { status: "missing", absolutePath } };
-    return {
-      ok: false,
-      failure: { status: "unreadable", absolutePath, detail: describeCode(code, error) },
-    };
+    return { ok: false, failure: failureOf(error, absolutePath) };
   }
   let descriptor: number;
   try {
-    descriptor = openSync(
-      realPath,
-      constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
-    );
+    descriptor = openSync(realPath, openFlags);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      failure: { status: "unreadable", absolutePath, detail: describeCode(code, error) },
-    };
+    return { ok: false, failure: failureOf(error, absolutePath) };
   }
   try {
     const stats = fstatSync(descriptor);
