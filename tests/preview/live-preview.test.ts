@@ -22,6 +22,22 @@ let page: Page;
 let original = "";
 const manuscript = () => join(project, "manuscript", "case-report.md");
 
+/**
+ * Wait until `expression` is true in the page, evaluating it every 50 ms. The page reloads
+ * itself while we wait, and puppeteer's own `waitForFunction` can miss the new document (seen
+ * under load: the page showed the edit, the wait timed out), so each try is one plain
+ * `evaluate`, and a try that meets a document being replaced counts as false.
+ */
+async function until(expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const met = await page.evaluate(expression).catch(() => false);
+    if (met === true) return;
+    if (Date.now() > deadline) throw new Error(`Not true after ${timeoutMs} ms: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The status of a GET with the path sent as written. */
 function status(url: string, path: string): Promise<number> {
   const { port } = new URL(url);
@@ -68,7 +84,7 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
   it("shows the page, then reloads it by itself after an edit, keeping the scroll position", async () => {
     if (!preview) throw new Error("no preview");
     await page.goto(preview.url);
-    await page.waitForSelector("#casepress-panel[data-count='0']");
+    await until(`document.querySelector("#casepress-panel[data-count='0']") !== null`);
     expect(
       await page.$eval("#casepress-banner", (banner) => [banner.hidden, banner.textContent]),
     ).toEqual([true, ""]);
@@ -80,10 +96,8 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     expect(edited).not.toBe(original);
     await writeFile(manuscript(), edited);
     // Browser-side expressions as strings: the tests compile without the DOM library.
-    await page.waitForFunction(
-      'document.body.textContent.includes("A marmalade-coloured margin was seen.")',
-    );
-    await page.waitForFunction("window.scrollY === 400");
+    await until('document.body.textContent.includes("A marmalade-coloured margin was seen.")');
+    await until("window.scrollY === 400");
   });
 
   it("lists an unknown citation key at its line, marks it in place, and clears when fixed", async () => {
@@ -91,14 +105,13 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     const line = lines.findIndex((text) => text.includes("None of her digits")) + 1;
     lines[line - 1] = `${lines[line - 1]} [@nosuchkey]`;
     await writeFile(manuscript(), lines.join("\n"));
-    const item = await page.waitForSelector(
-      "#casepress-problems li[data-rule='citation-key-unknown']",
-    );
-    expect(await item?.evaluate((element) => element.dataset.line)).toBe(String(line));
-    expect(await item?.evaluate((element) => element.textContent)).toContain("nosuchkey");
+    const item = "#casepress-problems li[data-rule='citation-key-unknown']";
+    await until(`document.querySelector("${item}") !== null`);
+    expect(await page.$eval(item, (element) => element.dataset.line)).toBe(String(line));
+    expect(await page.$eval(item, (element) => element.textContent)).toContain("nosuchkey");
     expect(await page.$eval("#casepress-count", (badge) => badge.textContent)).toBe("1");
     // A draft: the page was written, the key is marked in place, the banner says so.
-    await page.waitForFunction(
+    await until(
       'document.querySelector(".draft-citation-key-unknown")?.textContent === "[?nosuchkey]"',
     );
     expect(await page.$eval("#casepress-banner", (banner) => banner.textContent)).toContain(
@@ -109,14 +122,14 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     );
 
     await writeFile(manuscript(), original);
-    await page.waitForSelector("#casepress-panel[data-count='0']");
-    await page.waitForFunction('!document.querySelector(".draft-mark")');
+    await until(`document.querySelector("#casepress-panel[data-count='0']") !== null`);
+    await until('!document.querySelector(".draft-mark")');
     expect(await page.$eval("#casepress-banner", (banner) => banner.hidden)).toBe(true);
   });
 
   it("links the PDF printed in the background, with its page count", async () => {
-    const link = await page.waitForSelector("#casepress-pdf a");
-    const href = await link?.evaluate((element) => element.getAttribute("href"));
+    await until('document.querySelector("#casepress-pdf a") !== null');
+    const href = await page.$eval("#casepress-pdf a", (element) => element.getAttribute("href"));
     expect(href).toMatch(/^\/case-report\.pdf\?v=\d+$/);
     expect(await page.$eval("#casepress-pdf", (line) => line.textContent)).toMatch(
       /PDF \d+ pages?, printed /,
