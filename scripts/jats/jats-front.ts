@@ -165,6 +165,26 @@ function pages(frontMatter: FrontMatter): XmlChild[] {
   return [el("fpage", {}, range.fpage), range.lpage ? el("lpage", {}, range.lpage) : undefined];
 }
 
+/**
+ * The `<abstract>`, as the profile prints it in the HTML: nothing for form `none`; paragraphs for
+ * `plain`; for `structured`, one `<sec>` per headed part.
+ */
+function abstract(frontMatter: FrontMatter, profile: JournalProfile): Element | undefined {
+  const value = frontMatter.abstract;
+  if (value === undefined || profile.abstract.form === "none") return undefined;
+  const title = el("title", {}, profile.abstract.label);
+  if (typeof value === "string") return el("abstract", {}, title, el("p", {}, value));
+  const parts = Object.entries(value);
+  return el(
+    "abstract",
+    {},
+    title,
+    profile.abstract.form === "structured"
+      ? parts.map(([heading, body]) => el("sec", {}, el("title", {}, heading), el("p", {}, body)))
+      : parts.map(([, body]) => el("p", {}, body)),
+  );
+}
+
 /** The `<front>` element. `date` stands in for the publication date when none is given. */
 export function jatsFront(
   frontMatter: FrontMatter,
@@ -210,6 +230,7 @@ export function jatsFront(
       publication?.issue ? el("issue", {}, publication.issue) : undefined,
       pages(frontMatter),
       permissions(frontMatter),
+      abstract(frontMatter, profile),
       keywords.length > 0
         ? el(
             "kwd-group",

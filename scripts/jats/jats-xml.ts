@@ -71,6 +71,7 @@ const elementOnly = new Set([
   "author-notes",
   "pub-date",
   "permissions",
+  "abstract",
   "license",
   "kwd-group",
   "funding-group",

@@ -215,6 +215,41 @@ describe("JATS of other input", () => {
     expect(await dtdErrors(xml)).toEqual([]);
   });
 
+  it("writes the abstract as the journal prints it: its label, headed parts, none for JAAD", async (context) => {
+    const text = (journal: string, ...abstract: string[]) =>
+      compileMarkdown(
+        `${frontMatter(`journal: ${journal}`, "publication:", "  issn: 1234-5678", ...abstract)}# Only\n\nText.\n`,
+      );
+    const plain = await text("case-report", "abstract: Rare & <odd>, in 1 woman.");
+    const summary = await text("bmj-case-reports", "abstract: One paragraph.");
+    const none = await text("jaad-case-reports", "abstract: One paragraph.");
+    const parts = await text("case-report", "abstract:", "  Background: Rare.", "  Case: A woman.");
+    temporary.push(plain.directory, summary.directory, none.directory, parts.directory);
+    const plainXml = jatsOf(plain);
+    // After the permissions and before the key words, as the DTD orders article-meta.
+    expect(plainXml).toContain(
+      "<abstract>\n<title>Abstract</title>\n<p>Rare &#x26; &#x3C;odd>, in 1 woman.</p>\n</abstract>",
+    );
+    expect(jatsOf(summary)).toContain(
+      "<abstract>\n<title>Summary</title>\n<p>One paragraph.</p>\n</abstract>",
+    );
+    expect(jatsOf(none)).not.toContain("<abstract");
+    // A journal whose profile asks for a structured abstract: one <sec> per headed part.
+    const journal = parts.file.data.journal;
+    if (!journal) throw new Error("no journal");
+    parts.file.data.journal = {
+      ...journal,
+      abstract: { ...journal.abstract, form: "structured" },
+    };
+    const structuredXml = jatsOf(parts);
+    expect(structuredXml).toContain(
+      "<abstract>\n<title>Abstract</title>\n<sec>\n<title>Background</title>\n<p>Rare.</p>\n</sec>\n<sec>\n<title>Case</title>\n<p>A woman.</p>\n</sec>\n</abstract>",
+    );
+    context.skip(dtdMissing || xmllintMissing, "the JATS DTD or xmllint is missing");
+    expect(await dtdErrors(plainXml)).toEqual([]);
+    expect(await dtdErrors(structuredXml)).toEqual([]);
+  });
+
   it("warns when no ISSN is known, since the DTD needs one", async () => {
     const { directory, ...compiled } = await compileMarkdown(`${frontMatter()}# Only\n\nText.\n`, {
       journal: "preprint",
