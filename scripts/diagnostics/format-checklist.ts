@@ -93,12 +93,18 @@ function cell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\s+/g, " ");
 }
 
-/** Markdown: per manuscript, the filled checklist table to attach to a submission. */
-export function formatChecklistMarkdown(files: readonly VFile[]): string {
+/**
+ * Markdown: per manuscript, the filled checklist table to attach to a submission. `nameOf` gives
+ * the name each manuscript is headed with (its path by default).
+ */
+export function formatChecklistMarkdown(
+  files: readonly VFile[],
+  nameOf: (file: VFile) => string = (file) => file.path,
+): string {
   const blocks = files.map((file) => {
     const checklist = checklistOf(file);
     if (!checklist)
-      return `## ${cell(file.path)}\n\nThe manuscript did not compile; fix its errors first.`;
+      return `## ${cell(nameOf(file))}\n\nThe manuscript did not compile; fix its errors first.`;
     const rows = checklist.entries.map((entry) => {
       const reported = entry.covered
         ? `${cell(entry.section ?? "")}, line ${entry.line ?? 1}`
@@ -106,7 +112,7 @@ export function formatChecklistMarkdown(files: readonly VFile[]): string {
       return `| ${entry.number} | ${cell(entry.topic)} | ${cell(entry.description)} | ${reported} |`;
     });
     return [
-      `## ${checklist.name} checklist: ${cell(file.path)}`,
+      `## ${checklist.name} checklist: ${cell(nameOf(file))}`,
       "",
       "| Item | Topic | Checklist item | Reported in (section, line) |",
       "| --- | --- | --- | --- |",

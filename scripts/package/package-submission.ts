@@ -5,6 +5,7 @@
  *   manuscript.docx         the submission form (`--format docx`)
  *   figures/Figure 1.tif …  each figure image on its own, at the journal's dpi at print width
  *   proof.pdf               the typeset PDF
+ *   care-checklist.md       the filled CARE checklist (`check --checklist care --format markdown`)
  *   manifest.json           every file with its role, size and SHA-256
  *
  * The whole check runs first and errors stop the package; the figure exports are read back and
@@ -16,6 +17,7 @@ import { basename, extname, join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { type BuildOptions, buildManuscript } from "../cli/build.ts";
 import { hasErrors, report } from "../diagnostics/diagnostics.ts";
+import { formatChecklistMarkdown } from "../diagnostics/format-checklist.ts";
 import { docxOutput } from "../docx/write-docx.ts";
 import { casepressVersion } from "../loaders/load-journal.ts";
 import { readManuscript } from "../loaders/load-manuscript.ts";
@@ -29,7 +31,7 @@ import { exportFigures } from "./export-figures.ts";
 export type PackageOptions = Omit<BuildOptions, "formats" | "copiedAssets">;
 
 /** What a file in the package is for. */
-export type PackageRole = "manuscript" | "figure" | "proof" | "manifest";
+export type PackageRole = "manuscript" | "figure" | "proof" | "checklist" | "manifest";
 
 /** One file of the package as `manifest.json` lists it. */
 export interface ManifestFile {
@@ -105,11 +107,11 @@ export async function packageManuscript(
 ): Promise<PackageResult> {
   const cwd = options.cwd ?? process.cwd();
   const file = await readManuscript(path, { cwd, ...(options.root ? { root: options.root } : {}) });
-  // The whole check: every transform and diagnostic; errors stop the package.
-  const compiled = await compileManuscript(
-    file,
-    options.journal ? { journal: options.journal } : {},
-  );
+  // The whole check, with the CARE checklist filled: errors stop the package.
+  const compiled = await compileManuscript(file, {
+    checklist: "care",
+    ...(options.journal ? { journal: options.journal } : {}),
+  });
   const profile = file.data.journal;
   if (hasErrors(file) || !profile || !file.data.resources) return { file, outputs: [] };
 
@@ -161,6 +163,11 @@ export async function packageManuscript(
       extra: { figure: figure.figure, width: figure.width, height: figure.height, dpi: figure.dpi },
     })),
     { path: "proof.pdf", role: "proof", data: proof },
+    {
+      path: "care-checklist.md",
+      role: "checklist",
+      data: new TextEncoder().encode(formatChecklistMarkdown([file], () => basename(absolutePath))),
+    },
   ];
   const manifest: Manifest = {
     generator,

@@ -17,6 +17,7 @@ import {
 import { findBrowser } from "../../scripts/pdf/find-browser.ts";
 import type { PdfPrinter } from "../../scripts/pdf/pdf-printer.ts";
 import { unzipEntries } from "../../scripts/publish/deterministic-zip.ts";
+import { careChecklist } from "../../scripts/transforms/remark-care-checklist.ts";
 import { frontMatter, messageLines, repositoryDirectory } from "../helpers.ts";
 
 const temporary: string[] = [];
@@ -80,10 +81,11 @@ describe.skipIf(!canPrint)("the sample's submission package", () => {
     folder = join(project, "one", "case-report-submission");
   }, 240_000);
 
-  it("holds the manuscript, four figures, the proof and the manifest", async () => {
+  it("holds the manuscript, four figures, the proof, the CARE checklist and the manifest", async () => {
     expect(messageLines(first.file).filter((line) => line.includes(" error "))).toEqual([]);
     expect(first.directory).toBe(folder);
     expect(await listFiles(folder)).toEqual([
+      "care-checklist.md",
       "figures/Figure 1.tif",
       "figures/Figure 2.tif",
       "figures/Figure 3.tif",
@@ -127,6 +129,7 @@ describe.skipIf(!canPrint)("the sample's submission package", () => {
       ["figures/Figure 3.tif", "figure"],
       ["figures/Figure 4.tif", "figure"],
       ["proof.pdf", "proof"],
+      ["care-checklist.md", "checklist"],
     ]);
     for (const entry of manifest.files) {
       const data = await readFile(join(folder, ...entry.path.split("/")));
@@ -134,6 +137,16 @@ describe.skipIf(!canPrint)("the sample's submission package", () => {
       expect(entry.sha256).toBe(createHash("sha256").update(data).digest("hex"));
     }
     expect(manifest.files[1]).toMatchObject({ figure: "fig-ulcer", width: 1050, dpi: 300 });
+  });
+
+  it("carries the CARE checklist filled from the manuscript, headed by its file name", async () => {
+    const checklist = await readFile(join(folder, "care-checklist.md"), "utf8");
+    const lines = checklist.split("\n");
+    expect(lines[0]).toBe("## CARE checklist: case-report.md");
+    const rows = lines.filter((line) => /^\| \d+ \|/.test(line));
+    expect(rows).toHaveLength(careChecklist.items.length);
+    // The sample reports its patient's presentation in the "Case report" section.
+    expect(rows.some((row) => row.includes("| Case report, line "))).toBe(true);
   });
 
   it("zips to the same files", async () => {
