@@ -7,6 +7,7 @@ import {
   existsSync,
   mkdtempSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -73,7 +74,7 @@ const casepressPlugin = {
 };
 
 rmSync(outDir, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   entryPoints: {
     cli: join(root, "scripts", "cli", "bundle-entry.ts"),
     "render-pdf": join(root, "scripts", "pdf", "render-pdf.ts"),
@@ -101,6 +102,9 @@ await build({
   metafile: true,
   logLevel: "warning",
 });
+
+// What went into the bundles, for tests/dev/snapshot.test.ts (one copy of each package).
+writeFileSync(join(outDir, "meta.json"), JSON.stringify(metafile));
 
 // esbuild escapes the non-ASCII characters of strings and names, but leaves those of regular
 // expressions and comments; one of them makes V8 hold the whole bundle as a two-byte string.
@@ -170,10 +174,11 @@ if (!process.env.CASEPRESS_SKIP_SNAPSHOT) {
   );
   if (built.status === 0 && existsSync(temporary)) {
     renameSync(temporary, blob);
-    writeFileSync(`${blob}.key`, snapshotKey(process.execPath, root));
+    writeFileSync(`${blob}.key`, snapshotKey(process.execPath, realpathSync(root)));
   } else {
     rmSync(temporary, { force: true });
-    const why = built.error?.message ?? built.stderr.split("\n").find((line) => /error/i.test(line));
+    const why =
+      built.error?.message ?? built.stderr.split("\n").find((line) => /error/i.test(line));
     process.stderr.write(
       `casepress: no start-up snapshot (${why ?? `exit ${built.status ?? built.signal}`}); casepress runs without it.\n`,
     );

@@ -25,7 +25,9 @@ const forwardingRequire = Object.assign((id) => activeRequire(id), {
   resolve: (id, options) => activeRequire.resolve(id, options),
 });
 
-// Indirect eval, not `vm`: a vm.Script keeps a handle V8 cannot put into a snapshot.
+// Casepress's own bundle, compiled by an indirect eval in the global scope, as `vm` would do;
+// not with `vm`, whose Script keeps a handle V8 cannot put into a snapshot.
+// biome-ignore lint/security/noGlobalEval: evaluates the bundle bundle.mjs just wrote, no input.
 const evaluate = eval;
 const wrapped = evaluate(
   `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, "utf8")}\n})`,
@@ -57,10 +59,8 @@ warmUp().then(
         process.exitCode = 2;
         return;
       }
-      const { createRequire } = require("node:module");
-      const loader = createRequire(join(__dirname, "..", "cli", "load-bundle.cjs"))(
-        join(__dirname, "..", "cli", "load-bundle.cjs"),
-      );
+      const loaderPath = join(__dirname, "..", "cli", "load-bundle.cjs");
+      const loader = require("node:module").createRequire(loaderPath)(loaderPath);
       loader.guardOutputStreams();
       activeRequire = loader.bundleRequire(bundlePath);
       process.exitCode = await cli.main(process.argv.slice(1));

@@ -42,7 +42,7 @@ function invokedInPlace(node: ts.Node): boolean {
 }
 
 /** The forbidden reads that run when `source` is loaded: `line:column text`. */
-export function topLevelReads(fileName: string, source: string): string[] {
+function topLevelReads(fileName: string, source: string): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
   const found: string[] = [];
   const visit = (node: ts.Node, deferred: boolean): void => {
