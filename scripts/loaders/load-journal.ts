@@ -18,15 +18,19 @@ import {
 import { describeFailure, readGuardedSync, resolveReference } from "./path-guard.ts";
 import { sanitizeTemplate, type TemplateRemoval } from "./sanitize-template.ts";
 
-/** Casepress's own folder: the nearest folder above this module holding its package.json. */
+/**
+ * Casepress's own folder: the nearest folder above this module holding its package.json (else
+ * this module's folder; not the working folder, which the startup snapshot would freeze).
+ */
 export const casepressDirectory: string = (() => {
-  let directory = dirname(fileURLToPath(import.meta.url));
+  const here = dirname(fileURLToPath(import.meta.url));
+  let directory = here;
   for (;;) {
     const manifest = join(directory, "package.json");
     if (existsSync(manifest) && /"name":\s*"casepress"/.test(readFileSync(manifest, "utf8")))
       return directory;
     const parent = dirname(directory);
-    if (parent === directory) return process.cwd();
+    if (parent === directory) return here;
     directory = parent;
   }
 })();

@@ -24,17 +24,27 @@ export const stateCodes: ReadonlySet<string> = new Set(places.states);
 /** Company-form suffixes (`GmbH`, `AG`, `Inc`). */
 export const companySuffixes: ReadonlySet<string> = new Set(places.companySuffixes);
 
-const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+/**
+ * Two-letter tokens already looked up in CLDR. The answers are kept, not the `Intl.DisplayNames`:
+ * an Intl object held by a module cannot go into the V8 startup snapshot (scripts/dev/snapshot.cjs).
+ */
+const regionAnswers = new Map<string, boolean>();
 
 /** Whether `token` is an ISO 3166-1 alpha-2 country code (from CLDR, shipped with Node.js). */
 export function isCountryCode(token: string): boolean {
   if (countryCodes.has(token)) return true;
   if (!/^[A-Z]{2}$/.test(token)) return false;
-  try {
-    return regionNames.of(token) !== undefined;
-  } catch {
-    return false;
+  let known = regionAnswers.get(token);
+  if (known === undefined) {
+    try {
+      const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+      known = regionNames.of(token) !== undefined;
+    } catch {
+      known = false;
+    }
+    regionAnswers.set(token, known);
   }
+  return known;
 }
 
 /** Whether `token` is a place or company part of an address: country, state or company form. */
