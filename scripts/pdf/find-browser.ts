@@ -1,16 +1,18 @@
 /**
  * Find a Chrome or Chromium executable for the PDF renderer.
  *
- * Order: `PUPPETEER_EXECUTABLE_PATH`, then the usual system locations, then
- * puppeteer's download cache. Nothing here launches a browser or imports
- * puppeteer (only `render-pdf.ts` does); it only looks at the file system.
- * The locations live in `browser-paths.json`, which `setup-browser.mjs` (plain
- * JavaScript, run before `npm ci`) reads too: one list for both.
+ * Order: `PUPPETEER_EXECUTABLE_PATH`, then the usual system locations (Debian's
+ * `chromium-headless-shell` first, then full Chromium and Chrome), then puppeteer's download
+ * cache (its headless shell first, then Chrome for Testing). Nothing here launches a browser or
+ * imports puppeteer (only `render-pdf.ts` does); it only looks at the file system.
+ * {@link headlessModeFor} tells `render-pdf.ts` which headless mode the found executable needs.
+ * The locations live in `browser-paths.json`, which `setup-browser.mjs` (plain JavaScript, run
+ * before `npm ci`) reads too: one list for both.
  */
 
-import { accessSync, constants, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, readdirSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import browserPaths from "./browser-paths.json" with { type: "json" };
 
 /** A browser was found. */
@@ -31,19 +33,48 @@ export interface BrowserMissing {
 /** Result of {@link findBrowser}. */
 export type BrowserLookup = BrowserFound | BrowserMissing;
 
-/** System locations tried in order (Debian/Ubuntu packages, Google's packages, macOS). */
+/**
+ * System locations tried in order: Debian's headless shell, Debian/Ubuntu's Chromium, Google's
+ * packages, macOS.
+ */
 export const SYSTEM_BROWSER_PATHS: readonly string[] = browserPaths.system;
 
 /**
  * Executables inside one version folder of puppeteer's cache
- * (`<cache>/chrome/<platform>-<build>/…`), per platform.
+ * (`<cache>/<browser>/<platform>-<build>/…`), per browser folder in the order tried, and per
+ * platform.
  */
-export const CACHE_EXECUTABLES: readonly string[] = browserPaths.puppeteerCache;
+export const CACHE_EXECUTABLES: Readonly<Record<string, readonly string[]>> =
+  browserPaths.puppeteerCache;
+
+/** Executable names (without `.exe`) of the headless shell, the old headless mode's own binary. */
+export const HEADLESS_SHELL_NAMES: readonly string[] = browserPaths.headlessShellNames;
+
+/** Whether the file name of `path` is one of {@link HEADLESS_SHELL_NAMES}. */
+function namedHeadlessShell(path: string): boolean {
+  return HEADLESS_SHELL_NAMES.includes(basename(path).replace(/\.exe$/i, ""));
+}
+
+/**
+ * The headless mode puppeteer must launch `executablePath` in: `"shell"` for the headless shell
+ * (Debian's `chromium-headless-shell`, puppeteer's `chrome-headless-shell`), recognised by its
+ * file name or, for a link, by the name of the file it points to; `true` (Chrome's own headless
+ * mode) for every other browser.
+ */
+export function headlessModeFor(executablePath: string): "shell" | true {
+  if (namedHeadlessShell(executablePath)) return "shell";
+  try {
+    if (namedHeadlessShell(realpathSync(executablePath))) return "shell";
+  } catch {
+    // Missing or unreadable: the launch will say so.
+  }
+  return true;
+}
 
 /** How to get a browser; the tail of every "not found" message. */
 export const BROWSER_HELP = [
   "Casepress needs Chrome or Chromium to write PDFs. Any one of these works:",
-  "  - Debian/Ubuntu: sudo apt-get install chromium   (or run: node scripts/pdf/setup-browser.mjs)",
+  "  - Debian: sudo apt-get install chromium-headless-shell   (or chromium; or run: node scripts/pdf/setup-browser.mjs)",
   "  - any system with internet access: npx puppeteer browsers install chrome",
   "  - an existing browser: export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome",
 ].join("\n");
@@ -58,6 +89,12 @@ export interface FindBrowserOptions {
   isExecutable?: (path: string) => boolean;
   /** Entries of a directory, `[]` when it is missing (default `fs.readdirSync`). */
   listDir?: (path: string) => string[];
+  /**
+   * Whether a headless shell may be chosen (default true). False skips it among the system and
+   * cache locations, for callers that drive pages as a reader's browser would (the axe and
+   * live-preview tests); `PUPPETEER_EXECUTABLE_PATH` still wins.
+   */
+  headlessShell?: boolean;
 }
 
 /** Whether `path` is a regular file the current user may execute. */
@@ -99,7 +136,8 @@ function byVersionDescending(a: string, b: string): number {
  * `PUPPETEER_EXECUTABLE_PATH` wins when set; if it does not point at an
  * executable file the result is a "missing" answer that says so (a wrong
  * explicit setting should not silently fall back to another browser).
- * The cache folder honours `PUPPETEER_CACHE_DIR`.
+ * The cache folder honours `PUPPETEER_CACHE_DIR`. A found headless shell is launched in
+ * puppeteer's `"shell"` mode (see {@link headlessModeFor}).
  */
 export function findBrowser(
   env: NodeJS.ProcessEnv = process.env,
@@ -117,7 +155,9 @@ export function findBrowser(
     };
   }
 
-  const systemPaths = options.systemPaths ?? SYSTEM_BROWSER_PATHS;
+  const allowed = (path: string): boolean =>
+    options.headlessShell !== false || !namedHeadlessShell(path);
+  const systemPaths = (options.systemPaths ?? SYSTEM_BROWSER_PATHS).filter(allowed);
   for (const candidate of systemPaths) {
     if (isExecutable(candidate)) return { path: candidate, source: "system" };
   }
@@ -126,20 +166,19 @@ export function findBrowser(
     env.PUPPETEER_CACHE_DIR !== undefined && env.PUPPETEER_CACHE_DIR !== ""
       ? env.PUPPETEER_CACHE_DIR
       : join(options.homeDir ?? homedir(), ".cache", "puppeteer");
-  const chromeDir = join(cacheDir, "chrome");
-  const versions = listDir(chromeDir).sort(byVersionDescending);
-  for (const version of versions) {
-    for (const exe of CACHE_EXECUTABLES) {
-      const candidate = join(chromeDir, version, exe);
-      if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+  const searched = ["PUPPETEER_EXECUTABLE_PATH (not set)", ...systemPaths];
+  for (const [folder, executables] of Object.entries(CACHE_EXECUTABLES)) {
+    const browserDir = join(cacheDir, folder);
+    const wanted = executables.filter(allowed);
+    if (wanted[0] !== undefined) searched.push(join(browserDir, "*", wanted[0]));
+    for (const version of listDir(browserDir).sort(byVersionDescending)) {
+      for (const exe of wanted) {
+        const candidate = join(browserDir, version, exe);
+        if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+      }
     }
   }
 
-  const searched = [
-    "PUPPETEER_EXECUTABLE_PATH (not set)",
-    ...systemPaths,
-    `${chromeDir}/*/chrome-linux64/chrome`,
-  ];
   return {
     path: null,
     help: `No Chrome or Chromium found. Searched:\n${searched.map((s) => `  ${s}`).join("\n")}\n${BROWSER_HELP}`,

@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type HTTPRequest, type Page, TimeoutError } from "puppeteer";
 import { realPathLoose, realPathPlacement } from "../loaders/path-guard.ts";
-import { findBrowser } from "./find-browser.ts";
+import { findBrowser, headlessModeFor } from "./find-browser.ts";
 import { BrowserLaunchError, BrowserNotFoundError, PdfTimeoutError } from "./pdf-errors.ts";
 import { applyPdfMetadata, type PdfMetadata } from "./pdf-metadata.ts";
 import { requestVerdict } from "./request-policy.ts";
@@ -108,6 +108,7 @@ export interface LaunchPdfRendererOptions {
  */
 export const CHROMIUM_ARGS: readonly string[] = [
   "--disable-gpu",
+  "--font-render-hinting=none", // Without it the headless shell breaks lines unlike full Chromium.
   "--disable-dev-shm-usage",
   "--host-resolver-rules=MAP * ~NOTFOUND",
   "--proxy-server=http://127.0.0.1:9",
@@ -218,7 +219,7 @@ async function startBrowser(
   try {
     browser = await puppeteer.launch({
       executablePath,
-      headless: true,
+      headless: headlessModeFor(executablePath),
       pipe: true,
       userDataDir,
       timeout: options.launchTimeoutMs ?? 30_000,

@@ -10,12 +10,15 @@
  * (PUPPETEER_EXECUTABLE_PATH, system paths, puppeteer's cache), and the
  * locations come from the same file, browser-paths.json. When nothing is
  * found and we are root on a system with apt-get, it runs `apt-get update`
- * and `apt-get install -y chromium poppler-utils` (poppler-utils gives
- * pdftotext, pdfinfo and pdffonts for the PDF tests), printing each command
- * first. The commands and their arguments are fixed: nothing from a
- * manuscript reaches them, and only a person runs this script.
- * Otherwise it prints how to get a browser. Exit status 0 when a browser is
- * available at the end, 1 when not.
+ * and `apt-get install -y chromium-headless-shell poppler-utils` (`chromium`
+ * where apt does not know the headless shell; poppler-utils gives pdftotext,
+ * pdfinfo and pdffonts for the PDF tests),
+ * printing each command first. The commands and their arguments are fixed:
+ * nothing from a manuscript reaches them, and only a person runs this script.
+ * Otherwise it prints how to get a browser. When the browser found is a full
+ * Chrome or Chromium and apt-get knows `chromium-headless-shell`, it suggests
+ * installing that (the same pages, printed faster) but installs nothing.
+ * Exit status 0 when a browser is available at the end, 1 when not.
  */
 
 import { spawnSync } from "node:child_process";
@@ -32,15 +35,29 @@ const browserPaths = JSON.parse(
 /** System locations, in order. */
 export const SYSTEM_BROWSER_PATHS = /** @type {string[]} */ (browserPaths.system);
 
-/** Executables inside one version folder of puppeteer's cache. */
-export const CACHE_EXECUTABLES = /** @type {string[]} */ (browserPaths.puppeteerCache);
+/** Executables inside one version folder of puppeteer's cache, per browser folder in order. */
+export const CACHE_EXECUTABLES = /** @type {Record<string, string[]>} */ (
+  browserPaths.puppeteerCache
+);
 
-/** Debian packages installed when no browser is found. */
-export const APT_PACKAGES = ["chromium", "poppler-utils"];
+/** Executable names of the headless shell. */
+export const HEADLESS_SHELL_NAMES = /** @type {string[]} */ (browserPaths.headlessShellNames);
+
+/** Debian's package of the headless shell, preferred for PDFs. */
+export const HEADLESS_SHELL_PACKAGE = "chromium-headless-shell";
+
+/**
+ * Debian packages installed when no browser is found: the headless shell where apt knows it
+ * (Debian 12 and later), else full Chromium; poppler-utils either way.
+ * @param {(name: string) => boolean} aptKnows whether apt can install a package of that name
+ */
+export function aptPackages(aptKnows) {
+  return [aptKnows(HEADLESS_SHELL_PACKAGE) ? HEADLESS_SHELL_PACKAGE : "chromium", "poppler-utils"];
+}
 
 const HELP = [
   "Casepress needs Chrome or Chromium to write PDFs. Any one of these works:",
-  "  - Debian/Ubuntu: sudo apt-get install chromium poppler-utils",
+  `  - Debian: sudo apt-get install ${HEADLESS_SHELL_PACKAGE} poppler-utils   (or chromium)`,
   "  - any system with internet access: npx puppeteer browsers install chrome",
   "  - an existing browser: export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome",
 ].join("\n");
@@ -72,19 +89,61 @@ export function locateBrowser(env = process.env) {
     if (isExecutable(candidate)) return { path: candidate, source: "system" };
   }
   const cache = env.PUPPETEER_CACHE_DIR || join(homedir(), ".cache", "puppeteer");
-  let versions = [];
-  try {
-    versions = readdirSync(join(cache, "chrome")).sort().reverse();
-  } catch {
-    // no cache folder
-  }
-  for (const version of versions) {
-    for (const executable of CACHE_EXECUTABLES) {
-      const candidate = join(cache, "chrome", version, executable);
-      if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+  for (const [folder, executables] of Object.entries(CACHE_EXECUTABLES)) {
+    let versions = [];
+    try {
+      versions = readdirSync(join(cache, folder)).sort().reverse();
+    } catch {
+      // no cache folder
+    }
+    for (const version of versions) {
+      for (const executable of executables) {
+        const candidate = join(cache, folder, version, executable);
+        if (isExecutable(candidate)) return { path: candidate, source: "puppeteer-cache" };
+      }
     }
   }
   return { path: null, reason: "No Chrome or Chromium found." };
+}
+
+/**
+ * Whether `path` names a headless shell (by file name, as find-browser.ts decides).
+ * @param {string} path
+ */
+export function isHeadlessShell(path) {
+  const name = (path.split(/[\\/]/).pop() ?? "").replace(/\.exe$/i, "");
+  return HEADLESS_SHELL_NAMES.includes(name);
+}
+
+/**
+ * A line suggesting the headless shell when the browser found is a full one and the headless
+ * shell can be installed with apt-get; null otherwise.
+ * @param {string} path the browser found
+ * @param {(name: string) => boolean} aptKnows whether apt can install a package of that name
+ */
+export function headlessShellSuggestion(path, aptKnows) {
+  if (isHeadlessShell(path) || !aptKnows(HEADLESS_SHELL_PACKAGE)) return null;
+  return `Tip: Debian's ${HEADLESS_SHELL_PACKAGE} prints the same PDFs faster and with less memory; Casepress prefers it when installed: sudo apt-get install ${HEADLESS_SHELL_PACKAGE}`;
+}
+
+/**
+ * Whether apt has a candidate version of `name` (false where apt-cache is missing).
+ * @param {string} name
+ */
+function aptKnows(name) {
+  if (!isExecutable("/usr/bin/apt-cache")) return false;
+  const result = spawnSync("apt-cache", ["policy", name], { encoding: "utf8" });
+  return result.status === 0 && /Candidate: (?!\(none\))\S+/.test(result.stdout ?? "");
+}
+
+/**
+ * Report the browser found, with the headless-shell suggestion when it applies.
+ * @param {{ path: string, source: string }} found
+ */
+function announce(found) {
+  console.log(`Browser for PDF output: ${found.path} (${found.source})`);
+  const tip = found.source === "env" ? null : headlessShellSuggestion(found.path, aptKnows);
+  if (tip !== null) console.log(tip);
 }
 
 /**
@@ -106,7 +165,7 @@ function main(argv) {
   const checkOnly = argv.includes("--check");
   let found = locateBrowser();
   if (found.path !== null) {
-    console.log(`Browser for PDF output: ${found.path} (${found.source})`);
+    announce(found);
     return 0;
   }
   console.log(found.reason);
@@ -118,8 +177,13 @@ function main(argv) {
     console.log(HELP);
     return 1;
   }
-  console.log(`Installing ${APT_PACKAGES.join(" ")} with apt-get:`);
-  if (!run("apt-get", ["update"]) || !run("apt-get", ["install", "-y", ...APT_PACKAGES])) {
+  if (!run("apt-get", ["update"])) {
+    console.log(`apt-get failed.\n${HELP}`);
+    return 1;
+  }
+  const packages = aptPackages(aptKnows);
+  console.log(`Installing ${packages.join(" ")} with apt-get:`);
+  if (!run("apt-get", ["install", "-y", ...packages])) {
     console.log(`apt-get failed.\n${HELP}`);
     return 1;
   }
@@ -128,7 +192,7 @@ function main(argv) {
     console.log(`Still no browser after installing.\n${HELP}`);
     return 1;
   }
-  console.log(`Browser for PDF output: ${found.path} (${found.source})`);
+  announce(found);
   return 0;
 }
 

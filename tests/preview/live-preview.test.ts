@@ -14,7 +14,7 @@ import { findBrowser } from "../../scripts/pdf/find-browser.ts";
 import { type LivePreview, startLivePreview } from "../../scripts/preview/live-preview.ts";
 import { repositoryDirectory } from "../helpers.ts";
 
-const browserPath = findBrowser().path;
+const browserPath = findBrowser(process.env, { headlessShell: false }).path; // a reader's browser
 let project = "";
 let preview: LivePreview | undefined;
 let browser: Browser | undefined;

@@ -15,7 +15,7 @@ import { findBrowser } from "../../scripts/pdf/find-browser.ts";
 import { repositoryDirectory } from "../helpers.ts";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const found = findBrowser();
+const found = findBrowser(process.env, { headlessShell: false }); // a reader's browser
 
 /** One violation, as a line: rule, impact, and the first few offending elements. */
 interface Violation {
