@@ -4,7 +4,7 @@
  * fixed, the scroll position survives the reload, the PDF view links the printed PDF, and
  * nothing outside the output is served.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +36,31 @@ async function until(expression: string, timeoutMs = 30_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`Not true after ${timeoutMs} ms: ${expression}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * The value of `expression` in the page, once the page is not being replaced: a reload landing
+ * between a wait and a read destroys the context the read ran in, and the read is tried again.
+ */
+async function read(expression: string): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await page.evaluate(expression);
+    } catch (error) {
+      if (attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
+ * Save the manuscript as editors do: a new file renamed over the old one, so the watcher sees one
+ * whole change, never a half-written file.
+ */
+async function save(text: string): Promise<void> {
+  const temporary = join(project, "manuscript", ".case-report.md.saving");
+  await writeFile(temporary, text);
+  await rename(temporary, manuscript());
 }
 
 /** The status of a GET with the path sent as written. */
@@ -86,7 +111,9 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     await page.goto(preview.url);
     await until(`document.querySelector("#casepress-panel[data-count='0']") !== null`);
     expect(
-      await page.$eval("#casepress-banner", (banner) => [banner.hidden, banner.textContent]),
+      await read(
+        '[document.querySelector("#casepress-banner").hidden, document.querySelector("#casepress-banner").textContent]',
+      ),
     ).toEqual([true, ""]);
     await page.evaluate("window.scrollTo(0, 400)");
     const edited = original.replace(
@@ -94,7 +121,7 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
       "A marmalade-coloured margin was seen. None of her digits showed ulcers",
     );
     expect(edited).not.toBe(original);
-    await writeFile(manuscript(), edited);
+    await save(edited);
     // Browser-side expressions as strings: the tests compile without the DOM library.
     await until('document.body.textContent.includes("A marmalade-coloured margin was seen.")');
     await until("window.scrollY === 400");
@@ -104,38 +131,40 @@ describe.skipIf(!browserPath)("casepress preview in a browser", () => {
     const lines = original.split("\n");
     const line = lines.findIndex((text) => text.includes("None of her digits")) + 1;
     lines[line - 1] = `${lines[line - 1]} [@nosuchkey]`;
-    await writeFile(manuscript(), lines.join("\n"));
+    await save(lines.join("\n"));
     const item = "#casepress-problems li[data-rule='citation-key-unknown']";
     await until(`document.querySelector("${item}") !== null`);
-    expect(await page.$eval(item, (element) => element.dataset.line)).toBe(String(line));
-    expect(await page.$eval(item, (element) => element.textContent)).toContain("nosuchkey");
-    expect(await page.$eval("#casepress-count", (badge) => badge.textContent)).toBe("1");
+    expect(await read(`document.querySelector("${item}").dataset.line`)).toBe(String(line));
+    expect(await read(`document.querySelector("${item}").textContent`)).toContain("nosuchkey");
+    expect(await read('document.querySelector("#casepress-count").textContent')).toBe("1");
     // A draft: the page was written, the key is marked in place, the banner says so.
     await until(
       'document.querySelector(".draft-citation-key-unknown")?.textContent === "[?nosuchkey]"',
     );
-    expect(await page.$eval("#casepress-banner", (banner) => banner.textContent)).toContain(
+    expect(await read('document.querySelector("#casepress-banner").textContent')).toContain(
       "Draft with 1 error",
     );
-    expect(await page.$eval(".draft-watermark", (mark) => mark.textContent)).toBe(
+    expect(await read('document.querySelector(".draft-watermark").textContent')).toBe(
       "DRAFT · 1 error",
     );
 
-    await writeFile(manuscript(), original);
+    await save(original);
     await until(`document.querySelector("#casepress-panel[data-count='0']") !== null`);
     await until('!document.querySelector(".draft-mark")');
-    expect(await page.$eval("#casepress-banner", (banner) => banner.hidden)).toBe(true);
+    expect(await read('document.querySelector("#casepress-banner").hidden')).toBe(true);
   });
 
   it("links the PDF printed in the background, with its page count", async () => {
     await until('document.querySelector("#casepress-pdf a") !== null');
-    const href = await page.$eval("#casepress-pdf a", (element) => element.getAttribute("href"));
+    const href = String(
+      await read('document.querySelector("#casepress-pdf a").getAttribute("href")'),
+    );
     expect(href).toMatch(/^\/case-report\.pdf\?v=\d+$/);
-    expect(await page.$eval("#casepress-pdf", (line) => line.textContent)).toMatch(
+    expect(await read('document.querySelector("#casepress-pdf").textContent')).toMatch(
       /PDF \d+ pages?, printed /,
     );
     if (!preview) throw new Error("no preview");
-    expect(await status(preview.url, href ?? "")).toBe(200);
+    expect(await status(preview.url, href)).toBe(200);
   });
 
   it("serves nothing outside the output: /../package.json is 404", async () => {
