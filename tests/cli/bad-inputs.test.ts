@@ -329,7 +329,7 @@ describe("bad inputs made at run time", () => {
       "error journal-limit-exceeded",
     ]);
     await expectWellBehaved(run, outDir);
-  }, 120_000);
+  }, 300_000);
 
   it("a manuscript over the size limit: manuscript-too-large at 1:1, not read", async () => {
     const { input } = await baseCopy();
