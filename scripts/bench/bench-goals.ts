@@ -73,7 +73,7 @@ export function judge(goal: Goal, measured: Measured): Judged {
         met,
         actual: ratio,
         gap: Number.isFinite(target)
-          ? `${ratio.toFixed(2)}×: ${formatMs(value - target)} over the target of ${formatMs(target)}`
+          ? `${formatMs(value - target)} over the target of ${formatMs(target)}`
           : "no peer measured",
       };
     }

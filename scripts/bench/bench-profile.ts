@@ -62,8 +62,11 @@ export type BundleIndex = readonly { line: number; module: string }[];
 
 /** The module a source path belongs to: its npm package, its Casepress stage, or the path. */
 export function moduleOfPath(path: string): string {
-  const packaged = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(path);
-  if (packaged?.[1] && packaged[1] !== ".cache") return packaged[1];
+  // The innermost node_modules folder names the package that holds the file.
+  const marker = path.lastIndexOf("node_modules/");
+  const packaged =
+    marker === -1 ? undefined : /^(@[^/]+\/)?[^/]+(?=\/)/.exec(path.slice(marker + 13));
+  if (packaged && packaged[0] !== ".cache") return packaged[0];
   const stage = /(?:^|\/)scripts\/([^/]+)\//.exec(path);
   if (stage?.[1]) return `scripts/${stage[1]}`;
   if (path.startsWith("node:")) return "node (built-in)";
