@@ -214,6 +214,7 @@ export async function measureMemory(command: Command, intervalMs = 5): Promise<M
   });
   const peak = { pss: 0, rss: 0, hwm: 0, processes: 0, atPeak: [] as ProcessShare[] };
   const executables = new Set<string>();
+  const looked = new Set<number>();
   const sampledAt: number[] = [];
   const main = (tree: readonly number[]) => (useTime ? tree[1] : tree[0]);
   while (!done && child.pid !== undefined) {
@@ -225,15 +226,18 @@ export async function measureMemory(command: Command, intervalMs = 5): Promise<M
     let rss = 0;
     const shares: ProcessShare[] = [];
     for (const pid of tree) {
-      const usage = processMemory(pid);
+      const usage = processMemory(pid, pid === main(tree));
       pss += usage.pssKiB;
       rss += usage.rssKiB;
       shares.push({ pid, name: names.get(pid) ?? "?", pssMiB: usage.pssKiB / 1024 });
-      if (pid === main(tree)) peak.hwm = Math.max(peak.hwm, usage.hwmKiB);
-      try {
-        executables.add(readlinkSync(`/proc/${pid}/exe`));
-      } catch {
-        // Gone already, or not ours to read.
+      peak.hwm = Math.max(peak.hwm, usage.hwmKiB);
+      if (!looked.has(pid)) {
+        looked.add(pid);
+        try {
+          executables.add(readlinkSync(`/proc/${pid}/exe`));
+        } catch {
+          // Gone already, or not ours to read.
+        }
       }
     }
     if (pss > peak.pss) {
@@ -264,9 +268,13 @@ export async function measureMemory(command: Command, intervalMs = 5): Promise<M
   };
 }
 
-function processMemory(pid: number): { pssKiB: number; rssKiB: number; hwmKiB: number } {
+/** A process's PSS and RSS, and its peak RSS when `withPeak` (the main process). */
+function processMemory(
+  pid: number,
+  withPeak: boolean,
+): { pssKiB: number; rssKiB: number; hwmKiB: number } {
   const rollup = readOrEmpty(`/proc/${pid}/smaps_rollup`);
-  const status = readOrEmpty(`/proc/${pid}/status`);
+  const status = withPeak ? readOrEmpty(`/proc/${pid}/status`) : "";
   const field = (text: string, name: string): number =>
     Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
   return {
