@@ -1,28 +1,40 @@
 /**
  * `npm run bench`: Casepress against `pandoc --citeproc` and bare `chromium --print-to-pdf`,
- * whole-process wall time as a user runs it (`node scripts/casepress.mjs …`), with the speed
- * goals of the project. Not part of `npm test`.
- *
- *   npm run bench [-- --runs 5] [--copies 100] [--only html-1x,pdf-1x,…] [--no-profile] [--no-bundle]
- *
- * Case ids: check-1x, html-1x, pdf-1x, check-batch, html-batch, pdf-batch, html-10x, html-50x,
- * warm-rebuild, save-reload. `--no-bundle` skips rebuilding the bundle (scripts/dev/bundle.mjs) first.
+ * whole-process wall time as a user runs it (`node scripts/casepress.mjs …`), judged against the
+ * goals of issue 18 (bench-goals.ts). Every case runs twice: in the environment as it is, and
+ * without `NODE_EXTRA_CA_CERTS` (bench-env.ts); the table puts the two side by side. Not part of
+ * `npm test`. Options: bench-options.ts (`npm run bench -- --help`).
  *
  * Each pair runs alternately, A B A B, after one warm-up run each, so drift of a shared machine
- * hits both sides alike; the table shows medians. Memory is measured in separate runs.
- * Results go to scripts/bench/results/ (git-ignored) as JSON; profiles of the cases that miss a goal
- * go to scripts/bench/results/profiles/.
+ * hits both sides alike; the table shows medians. Memory is measured in runs of its own.
+ * Results go to scripts/bench/results/ (git-ignored) as JSON (latest.json is the last run);
+ * profiles of the cases that miss a goal go to scripts/bench/results/profiles/.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { casepressDirectory } from "../loaders/load-journal.ts";
 import { findBrowser } from "../pdf/find-browser.ts";
+import {
+  cacheContents,
+  clearReferenceCache,
+  REFERENCE_CACHE_DIRECTORY,
+  referenceCacheDirectory,
+} from "./bench-cache.ts";
+import { type EnvironmentVariant, environmentVariants, type VariantId } from "./bench-env.ts";
 import { pandocStyle, prepareWorkspace, type Workspace } from "./bench-fixtures.ts";
+import {
+  formatMs,
+  GOALS,
+  type Goal,
+  type Growth,
+  growth,
+  type Judged,
+  judge,
+} from "./bench-goals.ts";
 import {
   type Command,
   canSampleMemory,
@@ -31,52 +43,45 @@ import {
   median,
   timeCommand,
 } from "./bench-measure.ts";
+import { type CaseId, parseBenchOptions, USAGE } from "./bench-options.ts";
 import { formatProfile, type ProfileSummary, summariseProfile } from "./bench-profile.ts";
+import { formatMet, formatRatio, resultsTable, type TableRow } from "./bench-table.ts";
 
 const repository = casepressDirectory;
 const cli = join(repository, "scripts", "casepress.mjs");
-const resultsDirectory = join(repository, "bench", "results");
+const resultsDirectory = join(repository, "scripts", "bench", "results");
 
-const { values: flags } = parseArgs({
-  options: {
-    runs: { type: "string", default: "5" },
-    copies: { type: "string", default: "100" },
-    only: { type: "string" },
-    "no-profile": { type: "boolean", default: false },
-    "no-bundle": { type: "boolean", default: false },
-  },
-});
-const runs = Math.max(1, Number(flags.runs));
-const copies = Math.max(1, Number(flags.copies));
-const only = flags.only ? new Set(flags.only.split(",")) : undefined;
-const selected = (id: string) => only === undefined || only.has(id);
+const options = parseBenchOptions(process.argv.slice(2));
+if (options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const { runs, copies } = options;
+const selected = (id: CaseId) => options.cases.includes(id);
+const { variants, skipped: variantSkipped } = environmentVariants(process.env, options.variants);
 
-/** What a goal asks of a case. */
-type Goal =
-  | { kind: "ratio-at-most"; value: number; text: string }
-  | { kind: "throughput-ratio-at-least"; value: number; text: string }
-  | { kind: "rate-at-least"; value: number; text: string }
-  | { kind: "ms-at-most"; value: number; text: string };
-
-/** One row of the benchmark. */
+/** One timed row of the benchmark. */
 interface Case {
-  id: string;
+  id: CaseId;
   label: string;
   casepress: Command;
   peer?: { name: string; command: Command };
   goal?: Goal;
   /** Documents one run produces, for rates. */
   documents?: number;
+  /** Untimed, before every Casepress run (clear or fill the reference cache). */
+  before?: (env: NodeJS.ProcessEnv) => Promise<void>;
 }
 
-/** A measured row. */
+/** A measured row, in one environment variant. */
 interface CaseResult {
   id: string;
   label: string;
+  env: VariantId;
   casepressMs: number[];
   peer?: { name: string; ms: number[] };
   documents: number;
-  goal?: Goal & { met: boolean; actual: number; gap?: string };
+  goal?: Judged;
 }
 
 const casepress = (args: string[]): Command => ({
@@ -85,97 +90,49 @@ const casepress = (args: string[]): Command => ({
   cwd: repository,
 });
 
+/** `command` run in `env`. */
+const inEnv = (command: Command, env: NodeJS.ProcessEnv): Command => ({ ...command, env });
+
 function tool(name: string, args: string[]): string | undefined {
   const result = spawnSync(name, args, { encoding: "utf8" });
   return result.status === 0 ? result.stdout.split("\n")[0]?.trim() : undefined;
 }
 
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return "–";
-  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(0)} ms`;
-}
+const variantLabel = (id: VariantId) => variants.find((variant) => variant.id === id)?.label ?? id;
 
-/** Whether a goal is met, and by how much it is missed. */
-function judge(
-  goal: Goal,
-  a: number,
-  b: number | undefined,
-  documents: number,
-): CaseResult["goal"] {
-  switch (goal.kind) {
-    case "ratio-at-most": {
-      const ratio = b === undefined ? Number.NaN : a / b;
-      const met = ratio <= goal.value;
-      const target = b === undefined ? Number.NaN : goal.value * b;
-      return {
-        ...goal,
-        met,
-        actual: ratio,
-        ...(met
-          ? {}
-          : {
-              gap: `${ms(a - target)} over (${(a / target).toFixed(1)}× the target of ${ms(target)})`,
-            }),
-      };
-    }
-    case "throughput-ratio-at-least": {
-      const ratio = b === undefined ? Number.NaN : b / a;
-      const met = ratio >= goal.value;
-      const target = b === undefined ? Number.NaN : b / goal.value;
-      return {
-        ...goal,
-        met,
-        actual: ratio,
-        ...(met
-          ? {}
-          : {
-              gap: `${ms(a - target)} over (${(a / target).toFixed(1)}× the target of ${ms(target)})`,
-            }),
-      };
-    }
-    case "rate-at-least": {
-      const rate = documents / (a / 1000);
-      const met = rate >= goal.value;
-      return {
-        ...goal,
-        met,
-        actual: rate,
-        ...(met ? {} : { gap: `${rate.toFixed(1)}/s, ${(goal.value / rate).toFixed(1)}× short` }),
-      };
-    }
-    case "ms-at-most": {
-      const met = a <= goal.value;
-      return { ...goal, met, actual: a, ...(met ? {} : { gap: `${ms(a - goal.value)} over` }) };
-    }
-  }
-}
-
-/** Run a case: warm-up, then `runs` alternating runs of Casepress and its peer. */
-async function measure(entry: Case): Promise<CaseResult> {
-  process.stderr.write(`  ${entry.label} …`);
-  await timeCommand(entry.casepress);
-  if (entry.peer) await timeCommand(entry.peer.command);
+/** Run a case in one variant: warm-up, then `runs` alternating runs of Casepress and its peer. */
+async function measure(entry: Case, variant: EnvironmentVariant): Promise<CaseResult> {
+  process.stderr.write(`  ${entry.label} [${variant.label}] …`);
   const a: number[] = [];
   const b: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    a.push(await timeCommand(entry.casepress));
-    if (entry.peer) b.push(await timeCommand(entry.peer.command));
+  for (let run = 0; run <= runs; run++) {
+    await entry.before?.(variant.env);
+    const casepressMs = await timeCommand(inEnv(entry.casepress, variant.env));
+    const peerMs = entry.peer ? await timeCommand(inEnv(entry.peer.command, variant.env)) : 0;
+    if (run === 0) continue; // The warm-up.
+    a.push(casepressMs);
+    if (entry.peer) b.push(peerMs);
     process.stderr.write(".");
   }
   process.stderr.write("\n");
   const documents = entry.documents ?? 1;
-  const result: CaseResult = {
+  return {
     id: entry.id,
     label: entry.label,
+    env: variant.id,
     casepressMs: a,
     documents,
     ...(entry.peer ? { peer: { name: entry.peer.name, ms: b } } : {}),
+    ...(entry.goal
+      ? {
+          goal: judge(entry.goal, {
+            value: median(a),
+            ...(entry.peer ? { peer: median(b) } : {}),
+            documents,
+          }),
+        }
+      : {}),
   };
-  if (entry.goal) {
-    const judged = judge(entry.goal, median(a), entry.peer ? median(b) : undefined, documents);
-    if (judged) result.goal = judged;
-  }
-  return result;
 }
 
 function pandocCommand(workspace: Workspace, factor: number, output: string): Command {
@@ -218,50 +175,53 @@ function chromiumCommand(browser: string, html: string, pdf: string, profile: st
 }
 
 /** A child script of the benchmark (run through tsx), parsed from its JSON output. */
-function runChild<T>(script: string, args: string[]): T {
+function runChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv): T {
   const result = spawnSync(
     process.execPath,
     ["--import", "tsx", join(repository, "scripts", "bench", script), ...args],
-    {
-      cwd: repository,
-      encoding: "utf8",
-      maxBuffer: 16 * 1024 * 1024,
-    },
+    { cwd: repository, encoding: "utf8", env, maxBuffer: 16 * 1024 * 1024 },
   );
   if (result.status !== 0) throw new Error(`${script} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout) as T; // The child prints one JSON object of this shape.
 }
 
+/** A profile of one Casepress run of `entry` in `env`, with its wall time. */
 async function profileCase(
   entry: Case,
-): Promise<{ file: string; summary: ProfileSummary } | undefined> {
+  env: NodeJS.ProcessEnv,
+): Promise<{ file: string; wallMs: number; summary: ProfileSummary } | undefined> {
   const directory = join(resultsDirectory, "profiles", entry.id);
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
+  // Node's flags go right after node, which may itself follow taskset and its options.
+  const { file: executable, args } = entry.casepress;
+  const flags = ["--cpu-prof", `--cpu-prof-dir=${directory}`];
+  const at = executable === process.execPath ? 0 : args.indexOf(process.execPath) + 1;
   const command = {
     ...entry.casepress,
-    args: ["--cpu-prof", `--cpu-prof-dir=${directory}`, ...entry.casepress.args],
+    args: [...args.slice(0, at), ...flags, ...args.slice(at)],
+    env,
   };
-  await timeCommand(command);
+  await entry.before?.(env);
+  const wallMs = await timeCommand(command);
   const file = (await readdir(directory)).find((name) => name.endsWith(".cpuprofile"));
   if (!file) return undefined;
-  return { file: join(directory, file), summary: await summariseProfile(join(directory, file)) };
-}
-
-function table(rows: string[][]): string {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return {
+    file: join(directory, file),
+    wallMs,
+    summary: await summariseProfile(join(directory, file)),
+  };
 }
 
 // ------------------------------------------------------------------------------------------
+
+const browserFound = findBrowser();
+const peerBrowser = existsSync(options.peerBrowser) ? options.peerBrowser : browserFound.path;
+const pinCores =
+  cpus().length > options.cores && tool("taskset", ["--version"]) !== undefined
+    ? `0-${options.cores - 1}`
+    : undefined;
+const referenceCache = referenceCacheDirectory(repository, options.referenceCache);
 
 const environment = {
   date: new Date().toISOString(),
@@ -270,13 +230,21 @@ const environment = {
   cpuModel: cpus()[0]?.model ?? "unknown",
   loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
   pandoc: tool("pandoc", ["--version"]),
-  browser: findBrowser().path ?? undefined,
+  /** What scripts/pdf/find-browser.ts picks for Casepress in this checkout. */
+  casepressBrowser: browserFound.path ?? undefined,
+  /** The bare-Chromium peer, always run as `<path> --headless --print-to-pdf`. */
+  peerBrowser: peerBrowser ?? undefined,
   commit: tool("git", ["-C", repository, "rev-parse", "--short", "HEAD"]),
   runs,
   copies,
+  cases: options.cases,
+  variants: variants.map(({ id, label, description }) => ({ id, label, description })),
+  variantSkipped,
+  batchPinnedToCores: pinCores,
+  referenceCache,
 };
 
-if (!flags["no-bundle"]) {
+if (options.bundle) {
   process.stderr.write("Bundling the CLI and writing its code cache (scripts/dev/bundle.mjs) …\n");
   const bundled = spawnSync(process.execPath, [join(repository, "scripts", "dev", "bundle.mjs")], {
     cwd: repository,
@@ -292,110 +260,109 @@ if (!environment.pandoc) {
     "pandoc is missing, so the Pandoc comparisons are skipped. Install it with `sudo apt-get install pandoc`.\n",
   );
 }
-const browser = findBrowser();
-if (browser.path === null)
-  process.stderr.write(`No browser, so the PDF cases are skipped.\n${browser.help}\n`);
+if (browserFound.path === null)
+  process.stderr.write(`No browser, so the PDF cases are skipped.\n${browserFound.help}\n`);
+if (variantSkipped) process.stderr.write(`${variantSkipped}\n`);
 
 process.stderr.write("Preparing inputs …\n");
 const workspace = await prepareWorkspace(repository, { copies, factors: [10, 50] });
 const out = (name: string) => join(workspace.out, name);
 const sample = "manuscript/case-report.md";
 const pandocOk = environment.pandoc !== undefined;
+const hasBrowser = browserFound.path !== null && peerBrowser !== null;
+
+/** Every reference-cache folder a run could have filled: Casepress's, and each input project's. */
+const cacheFolders = (): { folder: string; root: string }[] => [
+  { folder: referenceCache, root: repository },
+  ...readdirSync(workspace.directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(workspace.directory, entry.name))
+    .map((root) => ({ folder: join(root, REFERENCE_CACHE_DIRECTORY), root })),
+];
+/** Cold: no reference list cached. */
+const clearCaches = async (): Promise<void> => {
+  for (const { folder, root } of cacheFolders()) await clearReferenceCache(folder, root);
+};
 
 // Casepress's own HTML, printed by bare Chromium.
 const chromiumHtml = join(out("chromium-input"), "case-report.html");
-if (browser.path !== null)
+if (hasBrowser)
   await timeCommand(
     casepress(["build", sample, "--format", "html", "--out", out("chromium-input")]),
   );
 
+const htmlSample = casepress(["build", sample, "--format", "html", "--out", out("html-1x")]);
+const pandocSample = pandocOk
+  ? {
+      peer: {
+        name: "pandoc --citeproc",
+        command: pandocCommand(workspace, 1, join(workspace.out, "pandoc-1x.html")),
+      },
+    }
+  : {};
+const bareChromium = hasBrowser
+  ? {
+      name: "chromium --headless --print-to-pdf",
+      command: chromiumCommand(
+        peerBrowser ?? "",
+        chromiumHtml,
+        out("bare.pdf"),
+        join(workspace.directory, "chromium-profile"),
+      ),
+    }
+  : undefined;
+const pdfSample = casepress(["build", sample, "--out", out("pdf-1x")]);
+const pinned = (command: Command): Command =>
+  pinCores === undefined
+    ? command
+    : { ...command, file: "taskset", args: ["-c", pinCores, command.file, ...command.args] };
+
 const cases: Case[] = [
-  { id: "check-1x", label: "check the sample", casepress: casepress(["check", sample]) },
   {
     id: "html-1x",
-    label: "sample → HTML",
-    casepress: casepress(["build", sample, "--format", "html", "--out", out("html-1x")]),
-    ...(pandocOk
-      ? {
-          peer: {
-            name: "pandoc --citeproc",
-            command: pandocCommand(workspace, 1, join(workspace.out, "pandoc-1x.html")),
-          },
-        }
-      : {}),
-    goal: { kind: "ratio-at-most", value: 1, text: "≤ 1.0× pandoc" },
+    label: "sample → HTML, cold",
+    casepress: htmlSample,
+    ...pandocSample,
+    goal: GOALS["html-1x"],
+    before: clearCaches,
   },
-  ...(browser.path !== null
+  {
+    id: "html-1x-warm",
+    label: "sample → HTML, unchanged bibliography (2nd run)",
+    casepress: htmlSample,
+    ...pandocSample,
+    goal: GOALS["html-1x-warm"],
+    // The first of the two runs: it fills the reference cache the timed run reads.
+    before: async (env) => {
+      await timeCommand(inEnv(htmlSample, env));
+    },
+  },
+  ...(bareChromium
     ? [
         {
           id: "pdf-1x",
           label: "sample → HTML + PDF",
-          casepress: casepress(["build", sample, "--out", out("pdf-1x")]),
-          peer: {
-            name: "chromium --print-to-pdf",
-            command: chromiumCommand(
-              browser.path,
-              chromiumHtml,
-              out("bare.pdf"),
-              join(workspace.directory, "chromium-profile"),
-            ),
-          },
-          goal: { kind: "ratio-at-most", value: 0.9, text: "≤ 0.9× chromium" },
+          casepress: pdfSample,
+          peer: bareChromium,
+          goal: GOALS["pdf-1x"],
+          before: clearCaches,
         } satisfies Case,
-      ]
-    : []),
-  {
-    id: "check-batch",
-    label: `check ${copies} copies, one process`,
-    casepress: casepress(["check", workspace.batchManuscripts]),
-    documents: copies,
-  },
-  {
-    id: "html-batch",
-    label: `${copies} copies → HTML, one process`,
-    casepress: casepress([
-      "build",
-      workspace.batchManuscripts,
-      "--format",
-      "html",
-      "--out",
-      out("html-batch"),
-    ]),
-    documents: copies,
-    ...(pandocOk
-      ? {
-          peer: {
-            name: `pandoc ×${copies}`,
-            command: {
-              file: "sh",
-              args: [
-                "-c",
-                `for i in $(seq 1 ${copies}); do pandoc "$@" -o "${out("pandoc-batch")}-$i.html" || exit 1; done`,
-                "sh",
-                ...pandocCommand(workspace, 1, "").args.slice(0, -2),
-              ],
-              cwd: repository,
-            },
-          },
-        }
-      : {}),
-    goal: { kind: "throughput-ratio-at-least", value: 3, text: "≥ 3× pandoc's throughput" },
-  },
-  ...(browser.path !== null
-    ? [
         {
           id: "pdf-batch",
-          label: `${copies} copies → HTML + PDF, one process`,
-          casepress: casepress(["build", workspace.batchManuscripts, "--out", out("pdf-batch")]),
+          label: `${copies} PDFs, one process${pinCores ? `, cores ${pinCores}` : ""}`,
+          casepress: pinned(
+            casepress(["build", workspace.batchManuscripts, "--out", out("pdf-batch")]),
+          ),
           documents: copies,
-          goal: { kind: "rate-at-least", value: 8, text: "≥ 8 PDFs/s" },
+          goal: GOALS["pdf-batch"],
+          before: clearCaches,
         } satisfies Case,
       ]
     : []),
   ...[10, 50].map(
     (factor): Case => ({
-      id: `html-${factor}x`,
-      label: `sample ×${factor} → HTML`,
+      id: factor === 10 ? "html-10x" : "html-50x",
+      label: `sample ×${factor} → HTML, cold`,
       casepress: casepress([
         "build",
         workspace.scaled.get(factor) ?? "",
@@ -416,118 +383,150 @@ const cases: Case[] = [
             },
           }
         : {}),
-      ...(factor === 50
-        ? { goal: { kind: "ratio-at-most", value: 0.75, text: "≤ 0.75× pandoc" } }
-        : {}),
+      ...(factor === 50 ? { goal: GOALS["html-50x"] } : {}),
+      before: clearCaches,
     }),
   ),
+  { id: "check-1x", label: "check the sample", casepress: casepress(["check", sample]) },
+  {
+    id: "check-batch",
+    label: `check ${copies} copies, one process`,
+    casepress: casepress(["check", workspace.batchManuscripts]),
+    documents: copies,
+  },
+  {
+    id: "html-batch",
+    label: `${copies} copies → HTML, one process`,
+    casepress: casepress([
+      "build",
+      workspace.batchManuscripts,
+      "--format",
+      "html",
+      "--out",
+      out("html-batch"),
+    ]),
+    documents: copies,
+    before: clearCaches,
+  },
 ];
 
-process.stderr.write(`Timing (${runs} runs each after a warm-up, alternating with the peer):\n`);
+process.stderr.write(
+  `Timing (${runs} runs each after a warm-up, alternating with the peer; environments: ${variants.map((variant) => variant.label).join(", ")}):\n`,
+);
 const results: CaseResult[] = [];
-for (const entry of cases) if (selected(entry.id)) results.push(await measure(entry));
+let cacheAfterWarmRun: { files: number; bytes: number } | undefined;
+for (const entry of cases) {
+  if (!selected(entry.id)) continue;
+  for (const variant of variants) results.push(await measure(entry, variant));
+  if (entry.id === "html-1x-warm") cacheAfterWarmRun = cacheContents(referenceCache);
+}
 
 // Warm rebuilds, as a live preview pays them.
-let warm: { firstMs: number; times: number[] } | undefined;
+const warm: { env: VariantId; firstMs: number; times: number[] }[] = [];
 if (selected("warm-rebuild")) {
-  process.stderr.write("  warm rebuilds (scripts/cli/preview.ts) …\n");
-  warm = runChild<{ firstMs: number; times: number[] }>("bench-preview.ts", [
-    join(workspace.batchManuscripts, ".."),
-    "manuscript/case-001.md",
-    String(Math.max(20, runs * 4)),
-  ]);
-  const judged = judge(
-    { kind: "ms-at-most", value: 20, text: "≤ 20 ms" },
-    median(warm.times),
-    undefined,
-    1,
-  );
-  results.push({
-    id: "warm-rebuild",
-    label: "warm rebuild of the sample (HTML)",
-    casepressMs: warm.times,
-    documents: 1,
-    ...(judged ? { goal: judged } : {}),
-  });
+  for (const variant of variants) {
+    process.stderr.write(`  warm rebuilds (scripts/cli/preview.ts) [${variant.label}] …\n`);
+    const measured = runChild<{ firstMs: number; times: number[] }>(
+      "bench-preview.ts",
+      [join(workspace.batchManuscripts, ".."), "manuscript/case-001.md", String(runs * 4)],
+      variant.env,
+    );
+    warm.push({ env: variant.id, ...measured });
+    results.push({
+      id: "warm-rebuild",
+      label: "warm rebuild of the sample (HTML)",
+      env: variant.id,
+      casepressMs: measured.times,
+      documents: 1,
+      goal: judge(GOALS["warm-rebuild"], { value: median(measured.times) }),
+    });
+  }
 }
 
 // Save → page reloaded in a browser, through `casepress preview`.
-if (selected("save-reload")) {
-  process.stderr.write("  save → page reloaded (scripts/preview/, puppeteer) …\n");
-  const reload = runChild<{ times: number[] }>("bench-reload.ts", [
-    join(workspace.batchManuscripts, ".."),
-    "manuscript/case-001.md",
-    String(Math.max(10, runs * 2)),
-  ]);
-  if (reload.times.length > 0) {
-    const judged = judge(
-      { kind: "ms-at-most", value: 150, text: "≤ 150 ms" },
-      median(reload.times),
-      undefined,
-      1,
+const reloads: { env: VariantId; times: number[]; rebuildMs: number[] }[] = [];
+if (selected("save-reload") && browserFound.path !== null) {
+  for (const variant of variants) {
+    process.stderr.write(`  save → page reloaded (scripts/preview/) [${variant.label}] …\n`);
+    const reload = runChild<{ times: number[]; rebuildMs?: number[] }>(
+      "bench-reload.ts",
+      [join(workspace.batchManuscripts, ".."), "manuscript/case-001.md", String(runs * 2)],
+      variant.env,
     );
+    if (reload.times.length === 0) continue;
+    reloads.push({ env: variant.id, times: reload.times, rebuildMs: reload.rebuildMs ?? [] });
     results.push({
       id: "save-reload",
-      label: "save → page reloaded in the browser (preview)",
+      label: "save → page reloaded in the preview",
+      env: variant.id,
       casepressMs: reload.times,
       documents: 1,
-      ...(judged ? { goal: judged } : {}),
+      goal: judge(GOALS["save-reload"], { value: median(reload.times) }),
     });
   }
 }
 
 // Growth with size: each added copy of the sample should cost no more at 50× than at 10×.
-const medianOf = (id: string) =>
-  median(results.find((result) => result.id === id)?.casepressMs ?? []);
-const growth = (() => {
-  const [one, ten, fifty] = [medianOf("html-1x"), medianOf("html-10x"), medianOf("html-50x")];
-  if (![one, ten, fifty].every(Number.isFinite)) return undefined;
-  const perCopyTo10 = (ten - one) / 9;
-  const perCopyTo50 = (fifty - ten) / 40;
-  return {
-    perCopyTo10,
-    perCopyTo50,
-    ratio: perCopyTo50 / perCopyTo10,
-    met: perCopyTo50 <= perCopyTo10 * 1.15,
-  };
-})();
-
-// Memory, in runs of their own.
-const memory: { id: string; label: string; peak: MemoryPeak }[] = [];
-if (canSampleMemory()) {
-  process.stderr.write("Memory (one sampled run each) …\n");
-  const memoryCases = [
-    ...cases
-      .filter(
-        (entry) =>
-          ["html-1x", "pdf-1x", "html-50x", "pdf-batch"].includes(entry.id) && selected(entry.id),
-      )
-      .map((entry) => ({ id: entry.id, label: entry.label, command: entry.casepress })),
-    ...cases.flatMap((entry) =>
-      ["html-1x", "pdf-1x"].includes(entry.id) && entry.peer && selected(entry.id)
-        ? [{ id: `${entry.id}-peer`, label: entry.peer.name, command: entry.peer.command }]
-        : [],
-    ),
-  ];
-  for (const entry of memoryCases)
-    memory.push({ id: entry.id, label: entry.label, peak: await measureMemory(entry.command) });
+const medianOf = (id: string, env: VariantId, side: "casepress" | "peer") => {
+  const result = results.find((candidate) => candidate.id === id && candidate.env === env);
+  return median((side === "casepress" ? result?.casepressMs : result?.peer?.ms) ?? []);
+};
+const linearity: { env: VariantId; casepress: Growth; peer?: Growth; goal: Judged }[] = [];
+for (const variant of variants) {
+  const scales = (side: "casepress" | "peer") =>
+    growth([
+      medianOf("html-1x", variant.id, side),
+      medianOf("html-10x", variant.id, side),
+      medianOf("html-50x", variant.id, side),
+    ]);
+  const ours = scales("casepress");
+  if (!ours) continue;
+  const theirs = scales("peer");
+  linearity.push({
+    env: variant.id,
+    casepress: ours,
+    ...(theirs ? { peer: theirs } : {}),
+    goal: judge(GOALS["html-linear"], { value: ours.ratio }),
+  });
 }
-const memoryGoals = [
-  {
-    id: "html-1x",
-    text: "≤ 150 MiB (main process)",
-    limit: 150,
-    value: (peak: MemoryPeak) => peak.mainRssMiB,
-  },
-  {
-    id: "pdf-1x",
-    text: "≤ 500 MiB (process tree, PSS)",
-    limit: 500,
-    value: (peak: MemoryPeak) => peak.treePssMiB,
-  },
+
+// Memory of a PDF build, in runs of their own: Casepress and bare Chromium, alternating.
+const memory: {
+  env: VariantId;
+  casepress: MemoryPeak[];
+  peer: MemoryPeak[];
+  goal: Judged;
+}[] = [];
+if (selected("pdf-memory") && hasBrowser && bareChromium && canSampleMemory()) {
+  const memoryRuns = Math.min(3, runs);
+  for (const variant of variants) {
+    process.stderr.write(
+      `  memory of sample → HTML + PDF, ${memoryRuns} sampled runs [${variant.label}] …\n`,
+    );
+    const ours: MemoryPeak[] = [];
+    const theirs: MemoryPeak[] = [];
+    for (let run = 0; run < memoryRuns; run++) {
+      await clearCaches();
+      ours.push(await measureMemory(inEnv(pdfSample, variant.env)));
+      theirs.push(await measureMemory(inEnv(bareChromium.command, variant.env)));
+    }
+    memory.push({
+      env: variant.id,
+      casepress: ours,
+      peer: theirs,
+      goal: judge(GOALS["pdf-memory"], { value: median(ours.map((peak) => peak.treePssMiB)) }),
+    });
+  }
+}
+const browserSeen = (peaks: readonly MemoryPeak[]) => [
+  ...new Set(
+    peaks.flatMap((peak) => peak.executables.filter((path) => /chrom|headless/i.test(path))),
+  ),
 ];
 
-// PDF phases: where the time of one PDF goes.
+// ------------------------------------------------------------------------------------------
+// What limits each missed goal.
+
 /** What scripts/bench/bench-pdf-phases.ts prints. */
 interface PdfPhases {
   importMs: number;
@@ -536,132 +535,252 @@ interface PdfPhases {
   serial: Record<string, number>[];
   parallelPerDocumentMs: number;
 }
-let pdfPhases: PdfPhases | undefined;
-if (browser.path !== null && existsSync(chromiumHtml) && selected("pdf-1x")) {
-  process.stderr.write("PDF phases (scripts/bench/bench-pdf-phases.ts) …\n");
-  pdfPhases = runChild<PdfPhases>("bench-pdf-phases.ts", [chromiumHtml, String(runs)]);
-}
+const missed = new Map<string, VariantId>();
+for (const result of results)
+  if (result.goal && !result.goal.met && !missed.has(result.id)) missed.set(result.id, result.env);
+for (const row of linearity)
+  if (!row.goal.met && !missed.has("html-linear")) missed.set("html-linear", row.env);
+for (const row of memory)
+  if (!row.goal.met && !missed.has("pdf-memory")) missed.set("pdf-memory", row.env);
+const envOf = (id: VariantId) => variants.find((variant) => variant.id === id)?.env ?? process.env;
 
-// Profiles of the cases that miss their goal.
-const profiles: { id: string; file: string; summary: ProfileSummary }[] = [];
-if (!flags["no-profile"]) {
-  for (const result of results) {
-    if (!result.goal || result.goal.met) continue;
-    const entry = cases.find((candidate) => candidate.id === result.id);
-    if (!entry) continue;
-    process.stderr.write(`Profiling ${entry.id} (node --cpu-prof) …\n`);
-    const profiled = await profileCase(entry);
-    if (profiled) profiles.push({ id: entry.id, ...profiled });
+const limits: { id: string; env: VariantId; lines: string[]; profile?: string }[] = [];
+if (options.profile) {
+  const profiled = new Set<string>();
+  for (const [id, env] of missed) {
+    const caseId = id === "html-linear" ? "html-50x" : id;
+    const entry = cases.find((candidate) => candidate.id === caseId);
+    if (entry && !profiled.has(caseId)) {
+      profiled.add(caseId);
+      process.stderr.write(`Profiling ${caseId} [${variantLabel(env)}] (node --cpu-prof) …\n`);
+      const profile = await profileCase(entry, envOf(env));
+      if (profile)
+        limits.push({
+          id: caseId,
+          env,
+          profile: profile.file,
+          lines: formatProfile(profile.summary, profile.wallMs),
+        });
+    }
+    if ((id === "pdf-1x" || id === "pdf-batch") && !profiled.has("pdf-phases")) {
+      profiled.add("pdf-phases");
+      process.stderr.write("PDF phases (scripts/bench/bench-pdf-phases.ts) …\n");
+      const phases = runChild<PdfPhases>(
+        "bench-pdf-phases.ts",
+        [chromiumHtml, String(runs)],
+        envOf(env),
+      );
+      const serial = (key: string) =>
+        formatMs(median(phases.serial.map((entry) => entry[key] ?? Number.NaN)));
+      limits.push({
+        id: "pdf-phases",
+        env,
+        lines: [
+          `One PDF in a warm renderer: load the PDF code ${formatMs(phases.importMs)}, launch the browser ${formatMs(phases.launchMs)}, first document ${formatMs(phases.firstMs)};`,
+          `then per document ${serial("totalMs")} one at a time (load + fonts ${serial("loadMs")}, measure ${serial("measureMs")}, page.pdf ${serial("printMs")}, metadata ${serial("postprocessMs")}), ${formatMs(phases.parallelPerDocumentMs)} two at a time.`,
+        ],
+      });
+    }
+    if (id === "warm-rebuild") {
+      process.stderr.write(`Profiling warm rebuilds [${variantLabel(env)}] (node:inspector) …\n`);
+      const directory = join(resultsDirectory, "profiles", "warm-rebuild");
+      await rm(directory, { recursive: true, force: true });
+      await mkdir(directory, { recursive: true });
+      const file = join(directory, "rebuilds.cpuprofile");
+      runChild(
+        "bench-preview.ts",
+        [join(workspace.batchManuscripts, ".."), "manuscript/case-001.md", "40", "html", file],
+        envOf(env),
+      );
+      const summary = await summariseProfile(file);
+      limits.push({
+        id,
+        env,
+        profile: file,
+        lines: [
+          `40 warm rebuilds, profiled together: ${formatMs((summary.spanMs - summary.idleMs) / 40)} of main-thread work per rebuild.`,
+          ...formatProfile(summary),
+        ],
+      });
+    }
+    if (id === "save-reload") {
+      const row = reloads.find((candidate) => candidate.env === env);
+      if (row)
+        limits.push({
+          id,
+          env,
+          lines: [
+            `The rebuild takes ${formatMs(median(row.rebuildMs))} of ${formatMs(median(row.times))}; the rest is noticing the save, the Server-Sent Event and the browser's reload and page load.`,
+          ],
+        });
+    }
+    if (id === "pdf-memory") {
+      const row = memory.find((candidate) => candidate.env === env);
+      const peak = row?.casepress.reduce((a, b) => (b.treePssMiB > a.treePssMiB ? b : a));
+      if (peak) {
+        const byName = new Map<string, { mib: number; count: number }>();
+        for (const share of peak.atPeak) {
+          const entry = byName.get(share.name) ?? { mib: 0, count: 0 };
+          byName.set(share.name, { mib: entry.mib + share.pssMiB, count: entry.count + 1 });
+        }
+        limits.push({
+          id,
+          env,
+          lines: [
+            `At the peak (${peak.treePssMiB.toFixed(0)} MiB PSS, ${peak.processes} processes):`,
+            ...[...byName]
+              .sort((a, b) => b[1].mib - a[1].mib)
+              .map(
+                ([name, { mib, count }]) =>
+                  `${mib.toFixed(0).padStart(6)} MiB    ${name}${count > 1 ? ` ×${count}` : ""}`,
+              ),
+          ],
+        });
+      }
+    }
   }
 }
 
 // ------------------------------------------------------------------------------------------
 // Report
 
-const rows: string[][] = [["case", "Casepress", "peer", "peer median", "ratio", "goal", "met"]];
-for (const result of results) {
+const rows: TableRow[] = [];
+const variantOrder = (id: VariantId) => variants.findIndex((variant) => variant.id === id);
+const caseOrder = (id: string) => {
+  const index = options.cases.indexOf(id as CaseId); // Only used to sort; unknown ids go last.
+  return index === -1 ? options.cases.length : index;
+};
+const ordered = [...results].sort(
+  (a, b) => caseOrder(a.id) - caseOrder(b.id) || variantOrder(a.env) - variantOrder(b.env),
+);
+for (const result of ordered) {
   const a = median(result.casepressMs);
   const b = result.peer ? median(result.peer.ms) : undefined;
-  const rate = result.documents > 1 ? ` (${(result.documents / (a / 1000)).toFixed(1)}/s)` : "";
-  const ratio = b === undefined ? "" : `${(a / b).toFixed(2)}×`;
-  const goal = result.goal;
-  rows.push([
-    result.label,
-    `${ms(a)}${rate}`,
-    result.peer?.name ?? "",
-    b === undefined
-      ? ""
-      : `${ms(b)}${result.documents > 1 ? ` (${(result.documents / (b / 1000)).toFixed(1)}/s)` : ""}`,
-    ratio,
-    goal?.text ?? "",
-    goal ? (goal.met ? "yes" : `NO: ${goal.gap ?? ""}`) : "",
-  ]);
+  const rate = (value: number) =>
+    result.documents > 1 ? ` (${(result.documents / (value / 1000)).toFixed(1)}/s)` : "";
+  rows.push({
+    case: result.label,
+    env: variantLabel(result.env),
+    casepress: `${formatMs(a)}${rate(a)}`,
+    peer: result.peer && b !== undefined ? `${result.peer.name}: ${formatMs(b)}${rate(b)}` : "–",
+    ratio: formatRatio(b === undefined ? undefined : a / b),
+    goal: result.goal?.text ?? "",
+    met: formatMet(result.goal),
+  });
+  if (result.id === "html-50x") {
+    const row = linearity.find((candidate) => candidate.env === result.env);
+    if (row)
+      rows.push({
+        case: "growth 1× → 10× → 50× (ms per added copy)",
+        env: variantLabel(row.env),
+        casepress: `${formatMs(row.casepress.perCopyLow)} → ${formatMs(row.casepress.perCopyHigh)}`,
+        peer: row.peer
+          ? `pandoc: ${formatMs(row.peer.perCopyLow)} → ${formatMs(row.peer.perCopyHigh)}`
+          : "–",
+        ratio: formatRatio(row.casepress.ratio),
+        goal: row.goal.text,
+        met: formatMet(row.goal),
+      });
+  }
 }
-if (growth) {
-  rows.push([
-    "growth 1× → 10× → 50× (ms per added copy)",
-    `${growth.perCopyTo10.toFixed(1)} → ${growth.perCopyTo50.toFixed(1)} ms`,
-    "",
-    "",
-    `${growth.ratio.toFixed(2)}×`,
-    "at most linear",
-    growth.met ? "yes" : "NO: each copy costs more at 50×",
-  ]);
+for (const row of memory) {
+  const ours = row.goal.actual;
+  const theirs = median(row.peer.map((peak) => peak.treePssMiB));
+  rows.push({
+    case: "sample → HTML + PDF, peak memory of the process tree",
+    env: variantLabel(row.env),
+    casepress: `${ours.toFixed(0)} MiB`,
+    peer: `chromium --headless --print-to-pdf: ${theirs.toFixed(0)} MiB`,
+    ratio: formatRatio(ours / theirs),
+    goal: row.goal.text,
+    met: formatMet(row.goal),
+  });
 }
-process.stdout.write(
-  `\nCasepress benchmark, ${environment.date}, node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), ${environment.pandoc ?? "no pandoc"}\n`,
+
+const out1 = process.stdout;
+out1.write(
+  `\nCasepress benchmark, ${environment.date}, commit ${environment.commit ?? "?"}, node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), ${environment.pandoc ?? "no pandoc"}\n`,
 );
-process.stdout.write(
-  `Medians of ${runs} runs after a warm-up; whole-process wall time of \`node scripts/casepress.mjs …\`; load average ${environment.loadAverageAtStart.join(" ")} at start, ${loadavg()
+out1.write(
+  `Medians of ${runs} runs after a warm-up, Casepress and its peer alternating; whole-process wall time of \`node scripts/casepress.mjs …\`; load average ${environment.loadAverageAtStart.join(" ")} at start, ${loadavg()
     .map((value) => value.toFixed(2))
     .join(" ")} at end.\n\n`,
 );
-process.stdout.write(`${table(rows)}\n`);
-if (results.some((result) => ["html-batch", "pdf-batch"].includes(result.id))) {
-  process.stdout.write(
-    "Batches are identical copies: they share one reference list, which a warm process formats once (render-page.ts); distinct manuscripts would each pay for citeproc.\n",
+out1.write(`${resultsTable(rows)}\n\n`);
+out1.write("Env:\n");
+for (const variant of variants) out1.write(`- ${variant.label}: ${variant.description}.\n`);
+if (variantSkipped) out1.write(`- ${variantSkipped}\n`);
+out1.write(
+  `\nCold: the reference-list cache (${referenceCache}, and the same folder in each input project) is removed before every Casepress run. "Unchanged bibliography": the same build runs twice and the second is timed.\n`,
+);
+if (cacheAfterWarmRun)
+  out1.write(
+    cacheAfterWarmRun.files > 0
+      ? `After a build the reference cache holds ${cacheAfterWarmRun.files} files (${(cacheAfterWarmRun.bytes / 1024).toFixed(0)} KiB).\n`
+      : `After a build nothing was found in ${referenceCache}: no reference cache there yet, so "cold" and "unchanged bibliography" measure the same thing (pass --reference-cache if it lives elsewhere).\n`,
+  );
+if (selected("pdf-1x") || selected("pdf-batch") || selected("pdf-memory")) {
+  const seen = browserSeen(memory.flatMap((row) => row.casepress));
+  out1.write(
+    `Browsers: Casepress uses ${environment.casepressBrowser ?? "none"} (scripts/pdf/find-browser.ts${seen.length > 0 ? `; seen running in its process tree: ${seen.join(", ")}` : ""}); the peer is ${environment.peerBrowser ?? "none"} --headless --print-to-pdf.\n`,
   );
 }
-
 if (memory.length > 0) {
-  const memoryRows = [
-    ["peak memory", "main process RSS", "tree PSS", "tree RSS", "processes", "goal", "met"],
+  const samples = memory.flatMap((row) => row.casepress);
+  out1.write(
+    `Memory: the largest sum of PSS (/proc/<pid>/smaps_rollup) over the whole process tree, median of ${samples.length / memory.length} runs: the command runs in a session of its own and each sample takes every descendant, every process of that session, and every Chromium crash handler started during the run (it leaves both); sampled every ${median(samples.map((peak) => peak.sampleIntervalMs)).toFixed(1)} ms (median), ${median(samples.map((peak) => peak.samples)).toFixed(0)} samples a run; main process peak RSS ${median(samples.map((peak) => peak.mainRssMiB)).toFixed(0)} MiB (${samples[0]?.source ?? "?"}).\n`,
+  );
+}
+if (pinCores) out1.write(`The ${copies}-PDF batch runs pinned to cores ${pinCores} (taskset).\n`);
+if (results.some((result) => ["html-batch", "pdf-batch"].includes(result.id)))
+  out1.write(
+    "Batches are identical copies: they share one reference list, which a warm process formats once; distinct manuscripts would each pay for citeproc.\n",
+  );
+for (const row of warm)
+  out1.write(
+    `Warm rebuilds [${variantLabel(row.env)}]: first build ${formatMs(row.firstMs)}, then median ${formatMs(median(row.times))}, fastest ${formatMs(Math.min(...row.times))} (${row.times.length} rebuilds).\n`,
+  );
+
+if (limits.length > 0) out1.write("\nWhat limits the missed goals:\n");
+for (const { id, env, lines, profile } of limits) {
+  out1.write(
+    `\n${id} [${variantLabel(env)}]${profile ? ` (${profile})` : ""}:\n${lines.map((line) => `  ${line}`).join("\n")}\n`,
+  );
+}
+
+const verdicts = [
+  ...results.flatMap((result) => (result.goal ? [result.goal] : [])),
+  ...linearity.map((row) => row.goal),
+  ...memory.map((row) => row.goal),
+];
+for (const variant of variants) {
+  const mine = [
+    ...results.filter((result) => result.env === variant.id).flatMap((result) => result.goal ?? []),
+    ...linearity.filter((row) => row.env === variant.id).map((row) => row.goal),
+    ...memory.filter((row) => row.env === variant.id).map((row) => row.goal),
   ];
-  for (const { id, label, peak } of memory) {
-    const goal = memoryGoals.find((candidate) => candidate.id === id);
-    const value = goal?.value(peak);
-    memoryRows.push([
-      label,
-      `${peak.mainRssMiB.toFixed(0)} MiB`,
-      `${peak.treePssMiB.toFixed(0)} MiB`,
-      `${peak.treeRssMiB.toFixed(0)} MiB`,
-      String(peak.processes),
-      goal?.text ?? "",
-      goal && value !== undefined
-        ? value <= goal.limit
-          ? "yes"
-          : `NO: ${(value - goal.limit).toFixed(0)} MiB over`
-        : "",
-    ]);
-  }
-  process.stdout.write(`\n${table(memoryRows)}\n`);
-}
-
-if (pdfPhases) {
-  const phases = pdfPhases;
-  const serialMedian = (key: string) =>
-    median(phases.serial.map((entry) => entry[key] ?? Number.NaN));
-  process.stdout.write(
-    `\nOne PDF, in a warm renderer (scripts/bench/bench-pdf-phases.ts): load puppeteer + pdf-lib ${ms(phases.importMs)}, launch ${ms(phases.launchMs)}, first document ${ms(phases.firstMs)}; then per document ${ms(serialMedian("totalMs"))} one at a time (load + fonts ${ms(serialMedian("loadMs"))}, measure ${ms(serialMedian("measureMs"))}, page.pdf ${ms(serialMedian("printMs"))}, pdf-lib ${ms(serialMedian("postprocessMs"))}), ${ms(phases.parallelPerDocumentMs)} two at a time.\n`,
+  out1.write(
+    `\n${mine.filter((goal) => goal.met).length} of ${mine.length} goals met [${variant.label}].`,
   );
 }
-
-if (warm)
-  process.stdout.write(
-    `\nWarm rebuilds: first build ${ms(warm.firstMs)}, then median ${median(warm.times).toFixed(1)} ms, fastest ${Math.min(...warm.times).toFixed(1)} ms (${warm.times.length} rebuilds).\n`,
-  );
-
-for (const { id, file, summary } of profiles) {
-  process.stdout.write(
-    `\nProfile of ${id} (${file}):\n${formatProfile(summary)
-      .map((line) => `  ${line}`)
-      .join("\n")}\n`,
-  );
-}
-
-const met = results.filter((result) => result.goal?.met).length + (growth?.met ? 1 : 0);
-const total = results.filter((result) => result.goal).length + (growth ? 1 : 0);
-process.stdout.write(`\n${met} of ${total} speed goals met.\n`);
+out1.write("\n");
 
 await mkdir(resultsDirectory, { recursive: true });
 const json = {
-  environment: { ...environment, loadAverageAtEnd: loadavg() },
+  environment: {
+    ...environment,
+    casepressBrowserSeen: browserSeen(memory.flatMap((row) => row.casepress)),
+    loadAverageAtEnd: loadavg(),
+  },
+  table: rows,
   results,
-  growth,
+  linearity,
   memory,
-  pdfPhases,
   warm,
-  profiles,
+  reloads,
+  limits,
+  goalsMet: verdicts.filter((goal) => goal.met).length,
+  goals: verdicts.length,
 };
 const stamp = environment.date.replace(/[:.]/g, "-");
 await writeFile(
@@ -669,5 +788,5 @@ await writeFile(
   `${JSON.stringify(json, null, 2)}\n`,
 );
 await writeFile(join(resultsDirectory, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
-process.stdout.write(`Results: scripts/bench/results/bench-${stamp}.json (and latest.json).\n`);
+out1.write(`Results: scripts/bench/results/bench-${stamp}.json (and latest.json).\n`);
 await rm(workspace.directory, { recursive: true, force: true });
