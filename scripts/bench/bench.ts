@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: Casepress against `pandoc --citeproc` and bare `chromium --print-to-pdf`,
- * whole-process wall time as a user runs it (`node scripts/casepress.mjs …`), judged against the
+ * whole-process wall time as a user runs it (`scripts/casepress.sh …`, the `casepress` command), judged against the
  * goals of issue 18 (bench-goals.ts). Every case runs twice: in the environment as it is, and
  * without `NODE_EXTRA_CA_CERTS` (bench-env.ts); the table puts the two side by side. Not part of
  * `npm test`. Options: bench-options.ts (`npm run bench -- --help`).
@@ -48,7 +48,8 @@ import { formatProfile, type ProfileSummary, summariseProfile } from "./bench-pr
 import { formatMet, formatRatio, resultsTable, type TableRow } from "./bench-table.ts";
 
 const repository = casepressDirectory;
-const cli = join(repository, "scripts", "casepress.mjs");
+/** The `casepress` command as npm installs it (package.json `bin`): the sh launcher. */
+const cli = join(repository, "scripts", "casepress.sh");
 const resultsDirectory = join(repository, "scripts", "bench", "results");
 
 const options = parseBenchOptions(process.argv.slice(2));
@@ -85,8 +86,8 @@ interface CaseResult {
 }
 
 const casepress = (args: string[]): Command => ({
-  file: process.execPath,
-  args: [cli, ...args],
+  file: cli,
+  args,
   cwd: repository,
 });
 
@@ -193,14 +194,11 @@ async function profileCase(
   const directory = join(resultsDirectory, "profiles", entry.id);
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
-  // Node's flags go right after node, which may itself follow taskset and its options.
-  const { file: executable, args } = entry.casepress;
-  const flags = ["--cpu-prof", `--cpu-prof-dir=${directory}`];
-  const at = executable === process.execPath ? 0 : args.indexOf(process.execPath) + 1;
+  // Through NODE_OPTIONS, since the launcher starts node itself (perhaps after taskset).
+  const flags = `--cpu-prof --cpu-prof-dir=${directory}`;
   const command = {
     ...entry.casepress,
-    args: [...args.slice(0, at), ...flags, ...args.slice(at)],
-    env,
+    env: { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, flags].filter(Boolean).join(" ") },
   };
   await entry.before?.(env);
   const wallMs = await timeCommand(command);
@@ -702,7 +700,7 @@ out1.write(
   `\nCasepress benchmark, ${environment.date}, commit ${environment.commit ?? "?"}, node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), ${environment.pandoc ?? "no pandoc"}\n`,
 );
 out1.write(
-  `Medians of ${runs} runs after a warm-up, Casepress and its peer alternating; whole-process wall time of \`node scripts/casepress.mjs …\`; load average ${environment.loadAverageAtStart.join(" ")} at start, ${loadavg()
+  `Medians of ${runs} runs after a warm-up, Casepress and its peer alternating; whole-process wall time of \`scripts/casepress.sh …\` (the \`casepress\` command); load average ${environment.loadAverageAtStart.join(" ")} at start, ${loadavg()
     .map((value) => value.toFixed(2))
     .join(" ")} at end.\n\n`,
 );
