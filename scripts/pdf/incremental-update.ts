@@ -374,10 +374,10 @@ export function writeIncrementalUpdate(
   add(xref);
   add(
     `trailer\n<</Size ${Math.max(next, reader.size)}\n/Root ${rootRef.num} ${rootRef.gen} R\n` +
-      `/Info ${infoNum} ${infoGen} R\n/ID [<`,
+      `/Info ${infoNum} ${infoGen} R\n/ID [ <`,
   );
   const idOffset = length;
-  add(`${ZERO_ID}> <${ZERO_ID}>]\n/Prev ${reader.xrefOffset}>>\nstartxref\n${xrefOffset}\n%%EOF\n`);
+  add(`${ZERO_ID}> <${ZERO_ID}> ]\n/Prev ${reader.xrefOffset}>>\nstartxref\n${xrefOffset}\n%%EOF\n`);
 
   const out = Buffer.concat(chunks, length);
   const id = createHash("sha256").update(out).digest("hex").slice(0, 32).toUpperCase();
