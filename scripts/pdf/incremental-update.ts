@@ -49,25 +49,55 @@ const DATE = /^D:\d{14}(Z|[+-]\d\d'\d\d')?$/;
 /** Placeholder written while hashing, so the hash never depends on a previous `/ID`. */
 const ZERO_ID = "0".repeat(32);
 
-const LATIN1 = new TextDecoder("latin1");
-
 /** A same-length replacement of the bytes at `[start, start + text.length)`. */
 interface Patch {
   start: number;
   text: string;
 }
 
-/** The text of `bytes[start, end)`, one character per byte. */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return LATIN1.decode(bytes.subarray(start, end));
+/** The original bytes with same-length patches, read as text one character per byte. */
+class PatchedSource {
+  private readonly patches: Patch[];
+  constructor(
+    readonly bytes: Buffer,
+    patches: readonly Patch[],
+  ) {
+    this.patches = [...patches].sort((a, b) => a.start - b.start);
+  }
+
+  /** The patched text of `[start, end)`. */
+  text(start: number, end: number): string {
+    let out = this.bytes.toString("latin1", start, end);
+    for (const patch of this.patches) {
+      if (patch.start + patch.text.length <= start || patch.start >= end) continue;
+      if (patch.start < start || patch.start + patch.text.length > end)
+        throw new UnsupportedPdfError(`a patch across byte ${start} or ${end}`);
+      const at = patch.start - start;
+      out = out.slice(0, at) + patch.text + out.slice(at + patch.text.length);
+    }
+    return out;
+  }
+
+  /** The whole file with the patches, followed by `tail`, in one new buffer. */
+  concat(tail: readonly Uint8Array[], tailLength: number): Buffer {
+    const out = Buffer.allocUnsafe(this.bytes.length + tailLength);
+    out.set(this.bytes, 0);
+    for (const patch of this.patches) out.write(patch.text, patch.start, "latin1");
+    let offset = this.bytes.length;
+    for (const part of tail) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
 }
 
 /**
  * A dictionary's source with `edits` applied: a key already present gets its value replaced, a
- * new key is added before the closing `>>`. Everything else keeps its original bytes.
+ * new key is added before the closing `>>`. Everything else keeps its original (patched) bytes.
  */
 function rewriteDict(
-  bytes: Uint8Array,
+  source: PatchedSource,
   dict: PdfDictValue,
   edits: readonly (readonly [key: string, text: string])[],
 ): string {
@@ -82,10 +112,10 @@ function rewriteDict(
   let out = "";
   let pos = dict.start;
   for (const cut of cuts) {
-    out += latin1(bytes, pos, cut.start) + cut.text;
+    out += source.text(pos, cut.start) + cut.text;
     pos = cut.end;
   }
-  return `${out}${latin1(bytes, pos, dict.end - 2)}${added}>>`;
+  return `${out}${source.text(pos, dict.end - 2)}${added}>>`;
 }
 
 /** A same-length patch that writes `text` as a literal string over string value `value`. */
@@ -277,10 +307,11 @@ export function writeIncrementalUpdate(
   const ids = tree ? renumberIds(nodeIdSlots(reader, tree, elements)) : { patches: [], ids: 0 };
   const links = linksToDescribe(reader, catalog, plan.linkTexts);
 
-  // Same-length fixes go into a copy first, so the appended objects are cut from fixed bytes.
-  const fixed = Buffer.from(pdf);
-  for (const patch of [...ids.patches, ...oldDatePatches(oldInfo, plan.date)])
-    fixed.write(patch.text, patch.start, "latin1");
+  // Same-length fixes, seen also by the objects cut from the original bytes to be appended.
+  const fixed = new PatchedSource(reader.bytes, [
+    ...ids.patches,
+    ...oldDatePatches(oldInfo, plan.date),
+  ]);
 
   /** Appended object bodies by number. */
   const updates = new Map<number, { gen: number; body: string | Uint8Array }>();
@@ -341,14 +372,14 @@ export function writeIncrementalUpdate(
   updates.set(rootRef.num, { gen: rootRef.gen, body: rewriteDict(fixed, catalog, catalogEdits) });
 
   // The update: objects, one xref section of consecutive runs, and a trailer chained by /Prev.
-  const chunks: Uint8Array[] = [fixed];
-  let length = fixed.length;
+  const chunks: Uint8Array[] = [];
+  let length = reader.bytes.length;
   const add = (part: string | Uint8Array): void => {
     const bytes = typeof part === "string" ? Buffer.from(part, "latin1") : part;
     chunks.push(bytes);
     length += bytes.length;
   };
-  const last = fixed[fixed.length - 1];
+  const last = reader.bytes[reader.bytes.length - 1];
   if (last !== 0x0a && last !== 0x0d) add("\n");
   const offsets = new Map<number, number>();
   const numbers = [...updates.keys()].sort((a, b) => a - b);
@@ -377,9 +408,11 @@ export function writeIncrementalUpdate(
       `/Info ${infoNum} ${infoGen} R\n/ID [ <`,
   );
   const idOffset = length;
-  add(`${ZERO_ID}> <${ZERO_ID}> ]\n/Prev ${reader.xrefOffset}>>\nstartxref\n${xrefOffset}\n%%EOF\n`);
+  add(
+    `${ZERO_ID}> <${ZERO_ID}> ]\n/Prev ${reader.xrefOffset}>>\nstartxref\n${xrefOffset}\n%%EOF\n`,
+  );
 
-  const out = Buffer.concat(chunks, length);
+  const out = fixed.concat(chunks, length - reader.bytes.length);
   const id = createHash("sha256").update(out).digest("hex").slice(0, 32).toUpperCase();
   out.write(id, idOffset, "latin1");
   out.write(id, idOffset + ZERO_ID.length + 3, "latin1");

@@ -59,13 +59,24 @@ interface XrefEntry {
   gen: number;
 }
 
-const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
-const ASCII = new TextDecoder("latin1");
+/** Byte classes (§7.2.2): 1 white-space, 2 delimiter, 0 regular. */
+const CLASS = new Uint8Array(256);
+for (const byte of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) CLASS[byte] = 1;
+for (const byte of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) CLASS[byte] = 2;
 
 /** Whether `byte` ends a regular token. */
 function isBoundary(byte: number | undefined): boolean {
-  return byte === undefined || WHITESPACE.has(byte) || DELIMITERS.has(byte);
+  return byte === undefined || CLASS[byte] !== 0;
+}
+
+/** Whether `byte` is PDF white-space. */
+function isSpace(byte: number): boolean {
+  return CLASS[byte] === 1;
+}
+
+/** A view of `bytes` as a Buffer (no copy), for its fast Latin-1 slices. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** A tokenizer over `bytes` from `pos`, counting the bytes it steps over. */
@@ -73,7 +84,7 @@ class Tokenizer {
   pos: number;
   readonly start: number;
   constructor(
-    readonly bytes: Uint8Array,
+    readonly bytes: Buffer,
     pos: number,
   ) {
     this.pos = pos;
@@ -88,7 +99,7 @@ class Tokenizer {
     const { bytes } = this;
     while (this.pos < bytes.length) {
       const byte = bytes[this.pos] as number;
-      if (WHITESPACE.has(byte)) this.pos++;
+      if (isSpace(byte)) this.pos++;
       else if (byte === 0x25) {
         while (this.pos < bytes.length && bytes[this.pos] !== 0x0a && bytes[this.pos] !== 0x0d)
           this.pos++;
@@ -100,7 +111,7 @@ class Tokenizer {
   peekWord(): string {
     let end = this.pos;
     while (!isBoundary(this.bytes[end])) end++;
-    return ASCII.decode(this.bytes.subarray(this.pos, end));
+    return this.bytes.toString("latin1", this.pos, end);
   }
 
   expectWord(word: string): void {
@@ -162,11 +173,13 @@ class Tokenizer {
     const start = this.pos++;
     let end = this.pos;
     while (!isBoundary(this.bytes[end])) end++;
-    const raw = ASCII.decode(this.bytes.subarray(this.pos, end));
+    const raw = this.bytes.toString("latin1", this.pos, end);
     this.pos = end;
-    const value = raw.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
+    const value = !raw.includes("#")
+      ? raw
+      : raw.replace(/#([0-9A-Fa-f]{2})/g, (_: string, hex: string) =>
+          String.fromCharCode(Number.parseInt(hex, 16)),
+        );
     return { kind: "name", value, start, end };
   }
 
@@ -192,7 +205,7 @@ class Tokenizer {
       const byte = this.bytes[this.pos++];
       if (byte === undefined) this.fail("unterminated hex string");
       if (byte === 0x3e) break;
-      if (WHITESPACE.has(byte)) continue;
+      if (isSpace(byte)) continue;
       const digit = Number.parseInt(String.fromCharCode(byte), 16);
       if (Number.isNaN(digit)) this.fail("bad hex digit");
       digits.push(digit);
@@ -321,8 +334,8 @@ export function nameOf(value: PdfValue | undefined): string | undefined {
 }
 
 /** Find the last `startxref` and the offset after it. */
-function findStartXref(bytes: Uint8Array): number {
-  const tail = ASCII.decode(bytes.subarray(Math.max(0, bytes.length - 1024)));
+function findStartXref(bytes: Buffer): number {
+  const tail = bytes.toString("latin1", Math.max(0, bytes.length - 1024), bytes.length);
   const match = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
   if (!match) throw new UnsupportedPdfError("no startxref … %%EOF at the end of the file");
   return Number(match[1]);
@@ -344,8 +357,13 @@ export class PdfReader {
   private readonly xref = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfIndirectObject>();
 
-  constructor(readonly bytes: Uint8Array) {
-    if (ASCII.decode(bytes.subarray(0, 5)) !== "%PDF-") throw new UnsupportedPdfError("no %PDF-");
+  /** The file, as a Buffer view. */
+  readonly bytes: Buffer;
+
+  constructor(pdf: Uint8Array) {
+    const bytes = asBuffer(pdf);
+    this.bytes = bytes;
+    if (bytes.toString("latin1", 0, 5) !== "%PDF-") throw new UnsupportedPdfError("no %PDF-");
     this.xrefOffset = findStartXref(bytes);
     const tokens = new Tokenizer(bytes, this.xrefOffset);
     tokens.expectWord("xref");
@@ -377,7 +395,7 @@ export class PdfReader {
       tokens.pos += count.length;
       tokens.skipSpace();
       for (let i = 0; i < Number(count); i++) {
-        const row = ASCII.decode(bytes.subarray(tokens.pos, tokens.pos + 20));
+        const row = bytes.toString("latin1", tokens.pos, tokens.pos + 20);
         const match = /^(\d{10}) (\d{5}) ([nf])[\r\n ]{2}$/.exec(row);
         if (!match) tokens.fail("bad xref row");
         if (match[3] === "n")
