@@ -359,7 +359,11 @@ export function writeIncrementalUpdate(
     ]),
   });
 
-  const catalogEdits: [string, string][] = [["Metadata", `${xmpNum} 0 R`]];
+  // PDF/UA-1 builds on ISO 32000-1 (PDF 1.7); Chromium's header says 1.4, the full rewrite wrote 1.7.
+  const catalogEdits: [string, string][] = [
+    ["Version", "/1.7"],
+    ["Metadata", `${xmpNum} 0 R`],
+  ];
   if (plan.language !== undefined) catalogEdits.push(["Lang", pdfTextString(plan.language)]);
   const preferences = catalog.entries.get("ViewerPreferences");
   const display: [string, string][] = [["DisplayDocTitle", "true"]];

@@ -20,8 +20,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeIncrementalUpdate } from "../../scripts/pdf/incremental-update.ts";
 import { planMetadata } from "../../scripts/pdf/metadata-plan.ts";
+import { applyWithPdfLib } from "../../scripts/pdf/pdf-lib-metadata.ts";
 import { applyPdfMetadataDetailed, type PdfMetadata } from "../../scripts/pdf/pdf-metadata.ts";
 import { UnsupportedPdfError } from "../../scripts/pdf/pdf-objects.ts";
+import { pdfLiteralString } from "../../scripts/render/escape.ts";
 import { repositoryDirectory } from "../helpers.ts";
 
 const FIXTURE = join(
@@ -128,6 +130,7 @@ describe("the incremental writer on Chromium's output", () => {
       expect(info).toMatch(/^ModDate:\s+2016-03-15T00:00:00Z$/m);
       expect(info).toMatch(/^Metadata Stream:\s+yes$/m);
       expect(info).toMatch(/^Tagged:\s+yes$/m);
+      expect(info).toMatch(/^PDF version:\s+1\.7$/m);
       const textOf = (file: string) => execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
       expect(textOf(path)).toBe(textOf(FIXTURE));
     },
@@ -232,6 +235,58 @@ describe("work the incremental writer does not do", () => {
   });
 });
 
+/** What a reader sees of a PDF's metadata and structure, read with pdf-lib. */
+async function summary(pdf: Uint8Array) {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const deref = (object: PDFObject | undefined) =>
+    object instanceof PDFRef ? doc.context.lookup(object) : object;
+  const elements: string[] = [];
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict)) continue;
+    if (object.get(PDFName.of("Type")) !== PDFName.of("StructElem")) continue;
+    const fields = ["S", "Alt", "ID"].map((key) => {
+      const value = object.get(PDFName.of(key));
+      return value instanceof PDFName ? value.decodeText() : text(value);
+    });
+    elements.push(fields.join(" | "));
+  }
+  const links = doc.getPages().flatMap((page) =>
+    (page.node.Annots()?.asArray() ?? []).map((entry) => {
+      const annotation = deref(entry);
+      return annotation instanceof PDFDict ? text(annotation.get(PDFName.of("Contents"))) : "";
+    }),
+  );
+  const stream = deref(doc.catalog.get(PDFName.of("Metadata")));
+  return {
+    info: [
+      doc.getTitle(),
+      doc.getAuthor(),
+      doc.getSubject(),
+      doc.getKeywords(),
+      doc.getCreator(),
+      doc.getProducer(),
+      doc.getCreationDate()?.toISOString(),
+      doc.getModificationDate()?.toISOString(),
+    ],
+    lang: text(doc.catalog.get(PDFName.of("Lang"))),
+    xmp: stream instanceof PDFRawStream ? new TextDecoder().decode(stream.getContents()) : "",
+    pages: doc.getPageCount(),
+    elements: elements.sort(),
+    links,
+  };
+}
+
+describe("both writers", () => {
+  it("give the same metadata, structure tree and link descriptions", async () => {
+    const plan = planMetadata(METADATA);
+    const incremental = writeIncrementalUpdate(chromium, plan).pdf;
+    const rewritten = await applyWithPdfLib(chromium, plan);
+    const [a, b] = [await summary(incremental), await summary(rewritten)];
+    expect(a.elements.length).toBeGreaterThan(10);
+    expect(a).toEqual(b);
+  });
+});
+
 describe("the pdf-lib fallback", () => {
   it("takes over for a cross-reference stream, and the result still carries the metadata", async () => {
     const doc = await PDFDocument.load(chromium, { updateMetadata: false });
@@ -277,5 +332,14 @@ describe("the pdf-lib fallback", () => {
     await expect(
       applyPdfMetadataDetailed(chromium, { ...METADATA, sourceDateEpoch: Number.NaN }),
     ).rejects.toThrow(RangeError);
+  });
+});
+
+describe("pdfLiteralString (same-length byte strings for dates and ids)", () => {
+  it("escapes what could end the string and refuses what has no byte", () => {
+    expect(pdfLiteralString("node00000001")).toBe("(node00000001)");
+    expect(pdfLiteralString("a) /Evil (b\\")).toBe("(a\\) /Evil \\(b\\\\)");
+    expect(pdfLiteralString("\n\u00e9\u007f")).toBe("(\\012\\351\\177)");
+    expect(() => pdfLiteralString("😀")).toThrow(RangeError);
   });
 });
