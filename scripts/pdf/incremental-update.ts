@@ -210,7 +210,6 @@ function renumberIds(slots: readonly PdfValue[]): { patches: Patch[]; ids: numbe
 
 /** The `/Alt` texts of the Figures inside `element` (not itself), depth first. */
 function innerAlts(
-  reader: PdfReader,
   element: PdfDictValue,
   elements: Map<number, PdfDictValue>,
   seen: Set<PdfDictValue>,
@@ -224,7 +223,7 @@ function innerAlts(
     if (!child) return [];
     const own =
       nameOf(child.entries.get("S")) === "Figure" ? textOf(child.entries.get("Alt")) : undefined;
-    return own ? [own] : innerAlts(reader, child, elements, seen);
+    return own ? [own] : innerAlts(child, elements, seen);
   });
 }
 
@@ -252,8 +251,7 @@ function linksToDescribe(
     const annots = reader.resolve(node.entries.get("Annots"));
     for (const entry of annots?.kind === "array" ? annots.items : []) {
       if (entry.kind !== "ref") throw new UnsupportedPdfError("an inline annotation");
-      const annotation = reader.resolve(entry);
-      if (annotation?.kind !== "dict") continue;
+      const annotation = reader.dict(entry, `annotation ${entry.num}`);
       if (nameOf(annotation.entries.get("Subtype")) !== "Link") continue;
       if (annotation.entries.has("Contents")) continue;
       const action = reader.resolve(annotation.entries.get("A"));
@@ -319,7 +317,7 @@ export function writeIncrementalUpdate(
     if (nameOf(element.entries.get("S")) !== "Figure") continue;
     if (nameOf(element.entries.get("Type")) !== "StructElem") continue;
     if (textOf(element.entries.get("Alt"))) continue;
-    const alt = figureAltText(innerAlts(reader, element, elements, new Set()));
+    const alt = figureAltText(innerAlts(element, elements, new Set()));
     updates.set(num, {
       gen: reader.generation(num) ?? 0,
       body: rewriteDict(fixed, element, [["Alt", pdfTextString(alt)]]),
