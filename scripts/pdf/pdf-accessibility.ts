@@ -1,20 +1,11 @@
 /**
- * PDF/UA-minded fixes applied with pdf-lib after Chromium prints: an XMP metadata stream (Dublin
- * Core, PDF/A-style dates matching the information dictionary, and the PDF/UA-1 identifier),
- * `/Alt` on the `/Figure` structure elements Chromium makes from `<figure>` (it sets `/Alt` only
- * on the `<img>` inside), and `/Contents` on every link annotation (PDF/UA-1 7.18.5).
+ * PDF/UA-minded fixes applied after Chromium prints, as pure functions both PDF writers use (the
+ * incremental one and the pdf-lib fallback): an XMP metadata stream (Dublin Core, PDF/A-style
+ * dates matching the information dictionary, and the PDF/UA-1 identifier), the `/Alt` text for
+ * the `/Figure` structure elements Chromium makes from `<figure>` (it sets `/Alt` only on the
+ * `<img>` inside), and the `/Contents` text of link annotations (PDF/UA-1 7.18.5).
  * The XMP is built as xast and serialised by xast-util-to-xml, the one XML escaper.
  */
-import {
-  PDFArray,
-  PDFDict,
-  type PDFDocument,
-  PDFHexString,
-  PDFName,
-  type PDFObject,
-  PDFRef,
-  PDFString,
-} from "pdf-lib";
 import type { ElementContent, Root } from "xast";
 import { toXml } from "xast-util-to-xml";
 import { el, xmlCharacters } from "../jats/jats-xml.ts";
@@ -117,103 +108,25 @@ export function xmpPacket(fields: XmpFields): string {
   return toXml(root).replaceAll("]]>", "]]&#x3E;");
 }
 
-/** Replace the catalog's `/Metadata` with an uncompressed XMP stream of `fields`. */
-export function setXmpMetadata(doc: PDFDocument, fields: XmpFields): void {
-  const stream = doc.context.stream(new TextEncoder().encode(xmpPacket(fields)), {
-    Type: "Metadata",
-    Subtype: "XML",
-  });
-  doc.catalog.set(PDFName.of("Metadata"), doc.context.register(stream));
-}
-
-function textOf(object: PDFObject | undefined): string | undefined {
-  if (object instanceof PDFString || object instanceof PDFHexString) return object.decodeText();
-  return undefined;
+/**
+ * The `/Alt` text for a `/Figure` structure element that has none: the alternate texts of the
+ * figures inside it (the images' `alt`), joined, or "Figure" when there are none. Characters XML
+ * cannot hold are dropped, as in the XMP.
+ */
+export function figureAltText(innerAlts: readonly string[]): string {
+  return xmlCharacters(innerAlts.join(" ").trim() || "Figure");
 }
 
 /**
- * Give every `/Figure` structure element without `/Alt` the alternate text of the figures
- * inside it (the images' `alt`), so no Figure is left without one. Returns how many it set.
+ * The `/Contents` of a link annotation without one: from `texts` by destination name
+ * (`fig-ulcer` → "Fig 1"), else the URL it opens, else its destination.
  */
-export function addFigureAlt(doc: PDFDocument): number {
-  const context = doc.context;
-  const S = PDFName.of("S");
-  const K = PDFName.of("K");
-  const ALT = PDFName.of("Alt");
-  const FIGURE = PDFName.of("Figure");
-  const deref = (object: PDFObject | undefined) =>
-    object instanceof PDFRef ? context.lookup(object) : object;
-  const innerAlts = (element: PDFDict, seen: Set<PDFDict>): string[] => {
-    if (seen.has(element)) return [];
-    seen.add(element);
-    const kids = deref(element.get(K));
-    const list = kids instanceof PDFArray ? kids.asArray() : kids === undefined ? [] : [kids];
-    return list.flatMap((kid) => {
-      const child = deref(kid);
-      if (!(child instanceof PDFDict)) return [];
-      const own = child.get(S) === FIGURE ? textOf(child.get(ALT)) : undefined;
-      return own ? [own] : innerAlts(child, seen);
-    });
-  };
-  let count = 0;
-  for (const [, object] of context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFDict) || object.get(S) !== FIGURE) continue;
-    if (object.get(PDFName.Type) !== PDFName.of("StructElem") || textOf(object.get(ALT))) continue;
-    const text = innerAlts(object, new Set()).join(" ").trim() || "Figure";
-    object.set(ALT, PDFHexString.fromText(xmlCharacters(text)));
-    count++;
-  }
-  return count;
-}
-
-/** The destination name of a link annotation (`/Dest` or a GoTo action's `/D`), if named. */
-function destinationName(
-  annotation: PDFDict,
-  deref: (object: PDFObject | undefined) => PDFObject | undefined,
-) {
-  const action = deref(annotation.get(PDFName.of("A")));
-  const dest =
-    deref(annotation.get(PDFName.of("Dest"))) ??
-    (action instanceof PDFDict ? deref(action.get(PDFName.of("D"))) : undefined);
-  if (dest instanceof PDFName) return dest.decodeText();
-  return textOf(dest);
-}
-
-/**
- * Give every link annotation without `/Contents` a description: from `texts` by destination
- * name (`fig-ulcer` → "Fig 1"), else the URL it opens, else its destination. Returns how many it set.
- */
-export function addLinkContents(
-  doc: PDFDocument,
-  texts: ReadonlyMap<string, string> = new Map(),
-): number {
-  const context = doc.context;
-  const deref = (object: PDFObject | undefined) =>
-    object instanceof PDFRef ? context.lookup(object) : object;
-  const CONTENTS = PDFName.of("Contents");
-  let count = 0;
-  for (const page of doc.getPages()) {
-    const annotations = page.node.Annots();
-    if (!annotations) continue;
-    for (const entry of annotations.asArray()) {
-      const annotation = deref(entry);
-      if (!(annotation instanceof PDFDict)) continue;
-      if (annotation.get(PDFName.of("Subtype")) !== PDFName.of("Link") || annotation.has(CONTENTS))
-        continue;
-      const action = deref(annotation.get(PDFName.of("A")));
-      const uri =
-        action instanceof PDFDict ? textOf(deref(action.get(PDFName.of("URI")))) : undefined;
-      const name = destinationName(annotation, deref);
-      const description = uri
-        ? uri.startsWith("mailto:")
-          ? `E-mail ${uri.slice("mailto:".length)}`
-          : `Link to ${uri}`
-        : name
-          ? (texts.get(name) ?? `Go to ${name}`)
-          : "Link";
-      annotation.set(CONTENTS, PDFHexString.fromText(description));
-      count++;
-    }
-  }
-  return count;
+export function linkDescription(
+  uri: string | undefined,
+  destination: string | undefined,
+  texts: ReadonlyMap<string, string>,
+): string {
+  if (uri)
+    return uri.startsWith("mailto:") ? `E-mail ${uri.slice("mailto:".length)}` : `Link to ${uri}`;
+  return destination ? (texts.get(destination) ?? `Go to ${destination}`) : "Link";
 }

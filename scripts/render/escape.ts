@@ -126,6 +126,23 @@ export function pdfTextString(value: string): string {
   return `${out}>`;
 }
 
+/**
+ * A PDF byte string (PDF 32000-1 §7.3.4.2) as a literal string `( … )`, for ASCII values that
+ * are not text: dates (`D:20231114221320Z`) and identifiers (`node00000001`), which keep their
+ * length this way. `(`, `)` and `\` are backslash-escaped and every byte outside printable
+ * ASCII is written as a three-digit octal escape, so nothing in `value` can end the string.
+ * Code points above U+00FF have no single byte and throw a RangeError: use {@link pdfTextString}.
+ */
+export function pdfLiteralString(value: string): string {
+  const body = mapCodePoints(value, (code) => {
+    if (code > 0xff) throw new RangeError(`U+${hex(code)} cannot be written in a PDF byte string`);
+    if (code === 0x28 || code === 0x29 || code === 0x5c) return `\\${String.fromCharCode(code)}`;
+    if (code < 0x20 || code >= 0x7f) return `\\${code.toString(8).padStart(3, "0")}`;
+    return undefined;
+  });
+  return `(${body})`;
+}
+
 /** One UTF-16 code unit as four hex digits. */
 function unit(code: number): string {
   return hex(code).padStart(4, "0");

@@ -6,11 +6,8 @@ import { join } from "node:path";
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFString } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBrowser } from "../../scripts/pdf/find-browser.ts";
-import {
-  applyPdfMetadata,
-  normalizeStructureIds,
-  type PdfMetadata,
-} from "../../scripts/pdf/pdf-metadata.ts";
+import { normalizeStructureIds } from "../../scripts/pdf/pdf-lib-metadata.ts";
+import { applyPdfMetadata, type PdfMetadata } from "../../scripts/pdf/pdf-metadata.ts";
 import {
   launchPdfRenderer,
   type PdfJob,
