@@ -12,7 +12,7 @@
  * again without placeholders when any placeholder did not come out intact (transformed,
  * cropped, rotated or not painted), so the PDF's pixels are always the figure's own.
  */
-import { deflateSync, inflateSync } from "node:zlib";
+import { constants, deflateSync, inflateSync, crc32 as zlibCrc32 } from "node:zlib";
 import type { ObjectReplacement } from "./pdf-splice.ts";
 
 const PNG_SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -117,25 +117,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, "latin1");
   out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  out.writeUInt32BE(zlibCrc32(out.subarray(4, 8 + data.length)), 8 + data.length);
   return out;
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** The PNG (ISO 3309) CRC-32 of `bytes`. */
-function crc32(bytes: Uint8Array): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (crcTable[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 /** The placeholder PNG for `serial`: the figure's header chunks, {@link placeholderPixels} as IDAT. */
@@ -149,7 +132,7 @@ export function placeholderPng(png: PassthroughPng, secret: Uint8Array, serial: 
   return Buffer.concat([
     PNG_SIGNATURE,
     ...png.header,
-    chunk("IDAT", deflateSync(rows, { level: 1 })),
+    chunk("IDAT", deflateSync(rows, { level: 1, strategy: constants.Z_RLE })),
     chunk("IEND", new Uint8Array(0)),
   ]);
 }
@@ -162,29 +145,32 @@ interface StreamObject {
   data: Uint8Array;
 }
 
-/** The stream objects of a PDF that are images deflated without a predictor, as Chromium writes them. */
+/**
+ * The stream objects of a PDF that are images deflated without a predictor, as Chromium writes
+ * them: found by their `/Subtype /Image` entry, each with its `n g obj <<…>> stream` header.
+ */
 function* imageStreams(pdf: Uint8Array): Generator<StreamObject> {
   const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1");
-  const header = /(\d+) (\d+) obj\s*(<<(?:[^<>]|<<[^<>]*>>|<[0-9A-Fa-f]*>)*>>)\s*stream\r?\n/g;
-  for (let match = header.exec(text); match !== null; match = header.exec(text)) {
-    const dictionary = match[3] ?? "";
+  const header = /(\d+) (\d+) obj\s*$/;
+  for (
+    let at = text.indexOf("/Subtype /Image");
+    at >= 0;
+    at = text.indexOf("/Subtype /Image", at + 1)
+  ) {
+    const open = text.lastIndexOf("<<", at);
+    const object = open < 0 ? null : header.exec(text.slice(Math.max(0, open - 24), open));
+    const close = /^(?:[^<>]|<<[^<>]*>>)*>>\s*stream\r?\n/.exec(text.slice(open + 2, at + 4096));
+    if (object === null || close === null) continue;
+    const dictionary = text.slice(open, open + 2 + close[0].lastIndexOf(">>") + 2);
     const length = /\/Length (\d+)(?![\d ]*R)/.exec(dictionary);
-    if (length === null) continue;
-    const start = match.index + match[0].length;
-    const end = start + Number(length[1]);
-    header.lastIndex = end;
-    if (!/\/Subtype\s*\/Image\b/.test(dictionary)) continue;
-    if (
-      !/\/Filter\s*\/FlateDecode\b/.test(dictionary) ||
-      /\/DecodeParms|\/SMask|\/Decode\b/.test(dictionary)
-    ) {
-      continue;
-    }
+    if (length === null || !/\/Filter\s*\/FlateDecode\b/.test(dictionary)) continue;
+    if (/\/DecodeParms|\/SMask|\/Decode\b|\/Mask\b/.test(dictionary)) continue;
+    const start = open + 2 + close[0].length;
     yield {
-      objectNumber: Number(match[1]),
-      generation: Number(match[2]),
+      objectNumber: Number(object[1]),
+      generation: Number(object[2]),
       dictionary,
-      data: pdf.subarray(start, end),
+      data: pdf.subarray(start, start + Number(length[1])),
     };
   }
 }
@@ -201,6 +187,20 @@ export interface ImageReplacements {
   replacements: ObjectReplacement[];
   /** Serial numbers of the placeholders found intact. */
   found: Set<number>;
+}
+
+let zeros = Buffer.alloc(0);
+
+/** Whether `pixels` are exactly the placeholder's: the marker, then zeros, nothing more. */
+function isPlaceholder(pixels: Buffer, entry: ServedPlaceholder, secret: Uint8Array): boolean {
+  const { png, serial } = entry;
+  if (pixels.length !== png.width * png.height * png.colors) return false;
+  if (!pixels.subarray(0, MARKER_BYTES - 4).equals(secret.subarray(0, MARKER_BYTES - 4)))
+    return false;
+  if (pixels.readUInt32BE(MARKER_BYTES - 4) !== serial) return false;
+  const rest = pixels.length - MARKER_BYTES;
+  if (zeros.length < rest) zeros = Buffer.alloc(rest);
+  return pixels.subarray(MARKER_BYTES).equals(zeros.subarray(0, rest));
 }
 
 /** A number entry of a PDF dictionary, or NaN. */
@@ -243,8 +243,7 @@ export function imageReplacements(
       continue;
     const serial = pixels.length >= MARKER_BYTES ? pixels.readUInt32BE(MARKER_BYTES - 4) : -1;
     const entry = candidates.find((candidate) => candidate.serial === serial);
-    if (entry === undefined || !pixels.equals(placeholderPixels(entry.png, secret, serial)))
-      continue;
+    if (entry === undefined || !isPlaceholder(pixels, entry, secret)) continue;
     const { png } = entry;
     found.add(serial);
     const kept = image.dictionary
