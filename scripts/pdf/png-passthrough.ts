@@ -46,7 +46,7 @@ interface Chunk {
   raw: Uint8Array;
 }
 
-/** The chunks of a PNG file, or null when it is not one. CRCs are not checked (Chromium decodes). */
+/** The chunks of a PNG file, or null when it is not one or a chunk's CRC is wrong. */
 function chunksOf(bytes: Uint8Array): Chunk[] | null {
   if (bytes.length < 8 || !PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -57,6 +57,7 @@ function chunksOf(bytes: Uint8Array): Chunk[] | null {
     const end = offset + 12 + length;
     if (end > bytes.length) return null;
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    if (zlibCrc32(bytes.subarray(offset + 4, end - 4)) !== view.getUint32(end - 4)) return null;
     chunks.push({
       type,
       data: bytes.subarray(offset + 8, offset + 8 + length),
@@ -85,7 +86,7 @@ export function readPassthroughPng(bytes: Uint8Array): PassthroughPng | null {
   if (depth !== 8 || (colorType !== 2 && colorType !== 0)) return null;
   if (compression !== 0 || filter !== 0 || interlace !== 0) return null;
   const colors = colorType === 2 ? 3 : 1;
-  if (width * colors < MARKER_BYTES || height < 1 || width * height * colors > 2 ** 28) return null;
+  if (width * colors < MARKER_BYTES || height < 1 || width * height * colors > 2 ** 26) return null;
   const header = [ihdr.raw];
   const idat: Uint8Array[] = [];
   for (const [index, chunk] of chunks.entries()) {
@@ -100,7 +101,26 @@ export function readPassthroughPng(bytes: Uint8Array): PassthroughPng | null {
     }
   }
   if (idat.length === 0) return null;
-  return { width, height, colors, idat: Buffer.concat(idat), header };
+  const data = Buffer.concat(idat);
+  return decodesCleanly(data, width * colors, height)
+    ? { width, height, colors, idat: data, header }
+    : null;
+}
+
+/**
+ * Whether `idat` inflates to exactly `height` rows of `stride` bytes, each with a valid filter
+ * type: a figure the browser would show whole, so the PDF shows what the browser would.
+ */
+function decodesCleanly(idat: Uint8Array, stride: number, height: number): boolean {
+  let rows: Buffer;
+  try {
+    rows = inflateSync(idat, { maxOutputLength: (stride + 1) * height + 1 });
+  } catch {
+    return false;
+  }
+  if (rows.length !== (stride + 1) * height) return false;
+  for (let row = 0; row < height; row++) if ((rows[row * (stride + 1)] ?? 5) > 4) return false;
+  return true;
 }
 
 /** The decoded pixels of the placeholder for `serial`: the marker row, then zeros. */

@@ -5,7 +5,9 @@
  * Each page has JavaScript disabled and intercepts every request: only
  * `file:` URLs inside the job's `allowedDir` (compared by real path) and
  * `data:` URLs load; everything else is aborted and reported in
- * `blockedRequests` for the pipeline to turn into diagnostics.
+ * `blockedRequests` for the pipeline to turn into diagnostics. Allowed PNG
+ * figures that a PDF can embed as they are reach the page as cheap
+ * placeholders and go into the PDF as their own data (`image-passthrough.ts`).
  *
  * Page geometry lives in the journal's CSS. The one thing CSS cannot do in
  * Chromium is put a block at the bottom of a column, so before printing the

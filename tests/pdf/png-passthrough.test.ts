@@ -125,6 +125,34 @@ describe("readPassthroughPng", () => {
     expect(readPassthroughPng(Buffer.from("GIF89a"))).toBeNull();
     expect(readPassthroughPng(makePng().subarray(0, 60))).toBeNull(); // truncated
   });
+
+  it("refuses a PNG the browser would not show whole: bad CRC, short or broken pixel data", () => {
+    const badCrc = makePng();
+    badCrc[badCrc.length - 20] = (badCrc[badCrc.length - 20] ?? 0) ^ 1; // inside the last IDAT
+    expect(readPassthroughPng(badCrc)).toBeNull();
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(40, 0);
+    ihdr.writeUInt32BE(12, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const withRows = (rows: Buffer) =>
+      Buffer.concat([
+        SIGNATURE,
+        chunk("IHDR", ihdr),
+        chunk("IDAT", deflateSync(rows)),
+        chunk("IEND"),
+      ]);
+    expect(readPassthroughPng(withRows(Buffer.alloc(121 * 12)))).not.toBeNull();
+    expect(readPassthroughPng(withRows(Buffer.alloc(121 * 11)))).toBeNull(); // a row short
+    expect(readPassthroughPng(withRows(Buffer.alloc(121 * 13)))).toBeNull(); // a row too many
+    expect(readPassthroughPng(withRows(Buffer.alloc(121 * 12, 5)))).toBeNull(); // filter type 5
+    const garbage = Buffer.concat([
+      SIGNATURE,
+      chunk("IHDR", ihdr),
+      chunk("IDAT", Buffer.from("not zlib")),
+      chunk("IEND"),
+    ]);
+    expect(readPassthroughPng(garbage)).toBeNull();
+  });
 });
 
 describe("placeholderPng", () => {
