@@ -17,7 +17,7 @@ export interface PdfMetadata {
   keywords?: readonly string[];
   /** The application that made the source document, e.g. `"Casepress 0.1.0"`. */
   creator: string;
-  /** The software that wrote the PDF; defaults to `creator` plus "(Chromium; pdf-lib)". */
+  /** The software that wrote the PDF; defaults to `creator` plus "(Chromium)". */
   producer?: string;
   /** BCP 47 language tag for the catalog `/Lang`, e.g. `"en"`. Left as Chromium wrote it when absent. */
   language?: string;
@@ -64,7 +64,7 @@ export function planMetadata(metadata: PdfMetadata): MetadataPlan {
       `sourceDateEpoch ${String(metadata.sourceDateEpoch)} is not a valid number of seconds from 1970-01-01 to 9999-12-31.`,
     );
   }
-  const producer = metadata.producer ?? `${metadata.creator} (Chromium; pdf-lib)`;
+  const producer = metadata.producer ?? `${metadata.creator} (Chromium)`;
   const info: [string, string][] = [
     ["Title", metadata.title],
     ["Author", metadata.authors.join("; ")],

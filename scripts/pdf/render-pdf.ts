@@ -5,7 +5,9 @@
  * Each page has JavaScript disabled and intercepts every request: only
  * `file:` URLs inside the job's `allowedDir` (compared by real path) and
  * `data:` URLs load; everything else is aborted and reported in
- * `blockedRequests` for the pipeline to turn into diagnostics.
+ * `blockedRequests` for the pipeline to turn into diagnostics. Allowed PNG
+ * figures that a PDF can embed as they are reach the page as cheap
+ * placeholders and go into the PDF as their own data (`image-passthrough.ts`).
  *
  * Page geometry lives in the journal's CSS. The one thing CSS cannot do in
  * Chromium is put a block at the bottom of a column, so before printing the
@@ -19,13 +21,15 @@ import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type HTTPRequest, type Page, TimeoutError } from "puppeteer";
 import { realPathLoose, realPathPlacement } from "../loaders/path-guard.ts";
 import { findBrowser, headlessModeFor } from "./find-browser.ts";
+import { createImagePassthrough, type PassthroughJob } from "./image-passthrough.ts";
 import { BrowserLaunchError, BrowserNotFoundError, PdfTimeoutError } from "./pdf-errors.ts";
 import { applyPdfMetadata, type PdfMetadata } from "./pdf-metadata.ts";
 import { requestVerdict } from "./request-policy.ts";
+import { LocalTimeout, stopwatch, withTimeout } from "./timing.ts";
 
 export { BrowserLaunchError, BrowserNotFoundError, PdfTimeoutError } from "./pdf-errors.ts";
 export type { PdfMetadata } from "./pdf-metadata.ts";
@@ -59,6 +63,8 @@ export interface PdfResult {
   blockedRequests: BlockedRequest[];
   /** Where the time went, in ms. */
   timings: PdfTimings;
+  /** Image objects that hold a PNG figure's own data, not Chromium's re-encoding of it. */
+  imagesPassedThrough: number;
 }
 
 /** Durations of one render's phases, in ms. */
@@ -71,7 +77,7 @@ export interface PdfTimings {
   measureMs: number;
   /** `page.pdf`. */
   printMs: number;
-  /** pdf-lib metadata and determinism fixes. */
+  /** Metadata and determinism fixes (the incremental update). */
   postprocessMs: number;
 }
 
@@ -95,6 +101,8 @@ export interface LaunchPdfRendererOptions {
   sandbox?: boolean;
   /** Limit for starting the browser, in ms (default 30 000). */
   launchTimeoutMs?: number;
+  /** Embed eligible PNG figures' own data instead of Chromium's re-encoding (default true). */
+  passThroughImages?: boolean;
 }
 
 /**
@@ -135,7 +143,16 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 interface PageSlot {
   page: Page;
   /** Set while a job runs; the request handler reads it. */
-  job: { allowedDir: string; blocked: BlockedRequest[]; seen: Set<string> } | null;
+  job: JobState | null;
+}
+
+/** What the request handler needs of the job a page is printing. */
+interface JobState {
+  allowedDir: string;
+  blocked: BlockedRequest[];
+  seen: Set<string>;
+  /** Placeholders for PNG figures, or null to load every file as it is. */
+  images: PassthroughJob | null;
 }
 
 /** Script run in the page (JavaScript is disabled for the page's own scripts, not for this). */
@@ -261,7 +278,20 @@ async function openPage(browser: Browser): Promise<PageSlot> {
     const reason =
       job === null ? "no document is being printed" : requestVerdict(url, job.allowedDir);
     if (reason === null) {
-      void request.continue().catch(() => undefined);
+      const images = request.resourceType() === "image" ? job?.images : null;
+      if (images == null || !url.startsWith("file:")) {
+        void request.continue().catch(() => undefined);
+        return;
+      }
+      void images
+        .placeholderFor(fileURLToPath(url))
+        .catch(() => null)
+        .then((body) =>
+          body === null
+            ? request.continue()
+            : request.respond({ status: 200, contentType: "image/png", body: Buffer.from(body) }),
+        )
+        .catch(() => undefined);
       return;
     }
     if (job !== null && !job.seen.has(url)) {
@@ -330,22 +360,15 @@ function createPagePool(browser: Browser, concurrency: number): PagePool {
   };
 }
 
-/** A stopwatch: each `lap()` returns the ms since the previous one. */
-function stopwatch(): () => number {
-  let mark = performance.now();
-  return () => {
-    const now = performance.now();
-    const elapsed = now - mark;
-    mark = now;
-    return elapsed;
-  };
-}
-
-/** Load, measure and print one document in `slot`'s page, then apply the metadata. */
+/**
+ * Load, measure and print one document in `slot`'s page, then apply the metadata. PNG figures
+ * go through `images`' placeholders; if one does not come out intact, the page prints again
+ * with the figures themselves.
+ */
 async function printInPage(
   slot: PageSlot,
   job: PdfJob,
-  paths: { htmlPath: string; allowedDir: string },
+  paths: { htmlPath: string; allowedDir: string; images: PassthroughJob | null },
   browserVersion: string,
   timings: PdfTimings,
 ): Promise<PdfResult> {
@@ -353,38 +376,53 @@ async function printInPage(
   const deadline = Date.now() + timeoutMs;
   const left = (): number => Math.max(1, deadline - Date.now());
   const lap = stopwatch();
-  const state = {
+  const state: JobState = {
     allowedDir: paths.allowedDir,
-    blocked: [] as BlockedRequest[],
+    blocked: [],
     seen: new Set<string>(),
+    images: paths.images,
   };
   slot.job = state;
   const { page } = slot;
   let phase = "loading the page";
   try {
     page.setDefaultTimeout(timeoutMs);
-    await page.goto(pathToFileURL(paths.htmlPath).href, { waitUntil: "load", timeout: left() });
-    phase = "waiting for fonts";
-    await withTimeout(page.evaluate("document.fonts.ready.then(() => true)"), left());
-    timings.loadMs = lap();
-    phase = "measuring the layout";
-    await withTimeout(page.evaluate(MEASURE_SCRIPT), left());
-    timings.measureMs = lap();
-    phase = "printing";
-    const raw = await page.pdf({
-      preferCSSPageSize: true,
-      printBackground: true,
-      tagged: true,
-      outline: true,
-      timeout: left(),
-    });
-    timings.printMs = lap();
-    const pdf = await applyPdfMetadata(raw, {
-      ...job.metadata,
-      producer: job.metadata.producer ?? `${job.metadata.creator} (${browserVersion}; pdf-lib)`,
-    });
-    timings.postprocessMs = lap();
-    return { pdf, blockedRequests: state.blocked, timings };
+    for (;;) {
+      phase = "loading the page";
+      await page.goto(pathToFileURL(paths.htmlPath).href, { waitUntil: "load", timeout: left() });
+      phase = "waiting for fonts";
+      await withTimeout(page.evaluate("document.fonts.ready.then(() => true)"), left());
+      timings.loadMs += lap();
+      phase = "measuring the layout";
+      await withTimeout(page.evaluate(MEASURE_SCRIPT), left());
+      timings.measureMs += lap();
+      phase = "printing";
+      const raw = await page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        tagged: true,
+        outline: true,
+        timeout: left(),
+      });
+      timings.printMs += lap();
+      const printed =
+        state.images === null ? { pdf: raw, passedThrough: 0 } : state.images.finish(raw);
+      if (printed === null) {
+        state.images = null;
+        continue;
+      }
+      const pdf = await applyPdfMetadata(printed.pdf, {
+        ...job.metadata,
+        producer: job.metadata.producer ?? `${job.metadata.creator} (${browserVersion})`,
+      });
+      timings.postprocessMs = lap();
+      return {
+        pdf,
+        blockedRequests: state.blocked,
+        timings,
+        imagesPassedThrough: printed.passedThrough,
+      };
+    }
   } catch (error) {
     if (error instanceof TimeoutError || error instanceof LocalTimeout) {
       throw new PdfTimeoutError(job.htmlPath, timeoutMs, phase, { cause: error });
@@ -399,7 +437,7 @@ async function printInPage(
  * Measured on the 2-core build machine (shared, so noisy) with the 4-page
  * sample: launch 0.3–0.9 s; the first document about 1.2 s (cold caches);
  * then one at a time 370–500 ms per document (load and fonts ~160 ms,
- * page.pdf 130–210 ms, pdf-lib ~90 ms), two at a time 320–350 ms per
+ * page.pdf 130–210 ms, metadata a few ms), two at a time 320–350 ms per
  * document. Hence the default concurrency of 2.
  */
 export async function launchPdfRenderer(
@@ -407,6 +445,7 @@ export async function launchPdfRenderer(
 ): Promise<PdfRenderer> {
   const launched = await startBrowser(resolveExecutable(options), options);
   const pool = createPagePool(launched.browser, Math.max(1, Math.floor(options.concurrency ?? 2)));
+  const images = options.passThroughImages === false ? null : createImagePassthrough();
   let closed = false;
 
   const render = async (job: PdfJob): Promise<PdfResult> => {
@@ -431,7 +470,7 @@ export async function launchPdfRenderer(
       const result = await printInPage(
         slot,
         job,
-        { htmlPath, allowedDir },
+        { htmlPath, allowedDir, images: images?.job() ?? null },
         launched.version,
         timings,
       );
@@ -451,22 +490,4 @@ export async function launchPdfRenderer(
   };
 
   return { render, close, profileDirectory: launched.userDataDir };
-}
-
-/** Timeout of a step that has no timeout option of its own. */
-class LocalTimeout extends Error {}
-
-/** Reject with {@link LocalTimeout} if `promise` has not settled after `ms`. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new LocalTimeout(`no answer after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

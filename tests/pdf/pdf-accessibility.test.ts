@@ -40,7 +40,7 @@ describe("XMP packet", () => {
       title: "A <b>bold</b> & ]]> title\u0001",
       authors: ["Ada Test"],
       creator: "Casepress 0.1.0",
-      producer: "Casepress 0.1.0 (Chromium; pdf-lib)",
+      producer: "Casepress 0.1.0 (Chromium)",
       date: new Date(Date.UTC(2016, 2, 15)),
     });
     expect(xmp).toContain(

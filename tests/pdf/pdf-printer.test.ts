@@ -102,7 +102,12 @@ describe("failures while printing are diagnostics", () => {
     const { pdf, file } = await printWith(
       async () => {
         rendered = true;
-        return { pdf: new Uint8Array(), blockedRequests: [], timings: {} as PdfResult["timings"] };
+        return {
+          pdf: new Uint8Array(),
+          blockedRequests: [],
+          timings: {} as PdfResult["timings"],
+          imagesPassedThrough: 0,
+        };
       },
       { SOURCE_DATE_EPOCH: "99999999999999999" },
     );
@@ -135,6 +140,7 @@ describe("blocked requests are reported where the manuscript names them", () => 
         { url: "https://fonts.example/journal.woff2", reason: "network access is disabled" },
       ],
       timings: {} as PdfResult["timings"],
+      imagesPassedThrough: 0,
     }));
     expect(messages).toEqual([
       ["pdf-request-blocked", 5, 20],

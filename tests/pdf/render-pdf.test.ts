@@ -186,7 +186,7 @@ describe("pdf-metadata (no browser needed)", () => {
     expect(doc.getSubject()).toBe("Case report, JAAD Case Reports");
     expect(doc.getKeywords()).toBe("antiphospholipid antibodies; calcinosis; lupus");
     expect(doc.getCreator()).toBe("Casepress 0.1.0");
-    expect(doc.getProducer()).toBe("Casepress 0.1.0 (Chromium; pdf-lib)");
+    expect(doc.getProducer()).toBe("Casepress 0.1.0 (Chromium)");
     expect(doc.getCreationDate()?.toISOString()).toBe("2023-11-14T22:13:20.000Z");
     expect(doc.getModificationDate()?.toISOString()).toBe("2023-11-14T22:13:20.000Z");
     expect(Buffer.from(pdf).toString("latin1")).toMatch(/\/ID \[ <[0-9A-F]{32}> <[0-9A-F]{32}> \]/);
