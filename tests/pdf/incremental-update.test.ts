@@ -125,7 +125,7 @@ describe("the incremental writer on Chromium's output", () => {
       expect(info).toMatch(/^Subject:\s+Case report, JAAD Case Reports$/m);
       expect(info).toMatch(/^Keywords:\s+calcinosis; lupus$/m);
       expect(info).toMatch(/^Creator:\s+Casepress 0\.1\.0$/m);
-      expect(info).toMatch(/^Producer:\s+Casepress 0\.1\.0 \(Chromium; pdf-lib\)$/m);
+      expect(info).toMatch(/^Producer:\s+Casepress 0\.1\.0 \(Chromium\)$/m);
       expect(info).toMatch(/^CreationDate:\s+2016-03-15T00:00:00Z$/m);
       expect(info).toMatch(/^ModDate:\s+2016-03-15T00:00:00Z$/m);
       expect(info).toMatch(/^Metadata Stream:\s+yes$/m);
