@@ -10,7 +10,7 @@
  */
 import type { VFile } from "vfile";
 import { useSectionCache } from "../parse/parse-manuscript.ts";
-import { SectionParseCache } from "../parse/section-cache.ts";
+import { type SectionCacheWork, SectionParseCache } from "../parse/section-cache.ts";
 import { type PdfPrinterResult, startBackgroundPrinter } from "../pdf/pdf-printer.ts";
 import { type BuildOptions, buildManuscript, type CopiedAsset } from "./build.ts";
 
@@ -37,6 +37,8 @@ export interface PreviewSession {
    * time; calls made while one runs share a single follow-up rebuild, which sees every change.
    */
   rebuild(): Promise<PreviewBuild>;
+  /** What the section parse cache did (undefined without one); tests count re-parsed sections. */
+  readonly parseWork: SectionCacheWork | undefined;
   /** Why PDFs cannot be written (no browser found), when the formats include pdf. */
   readonly pdfUnavailable: string | undefined;
   /** Close the browser. Rebuilds after this fail. */
@@ -56,7 +58,8 @@ export async function startPreview(
   const starting = printer?.started;
   const copied = new Map<string, CopiedAsset>();
   let closed = false;
-  if (options.sectionCache !== false) useSectionCache(new SectionParseCache());
+  const sectionCache = options.sectionCache === false ? undefined : new SectionParseCache();
+  useSectionCache(sectionCache);
 
   const buildOnce = async (): Promise<PreviewBuild> => {
     if (closed) throw new Error("The preview session is closed.");
@@ -99,6 +102,7 @@ export async function startPreview(
 
   const session: PreviewSession = {
     rebuild,
+    parseWork: sectionCache?.work,
     get pdfUnavailable() {
       return printerResult && "help" in printerResult ? printerResult.help : undefined;
     },
@@ -106,6 +110,7 @@ export async function startPreview(
       if (closed) return;
       closed = true;
       await Promise.allSettled([running, queued]);
+      useSectionCache(undefined);
       if (printerResult && "close" in printerResult) await printerResult.close();
     },
   };
