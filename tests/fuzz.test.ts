@@ -68,6 +68,7 @@ const snippets = [
   "\r",
   "\\",
   "é",
+  "\uFEFF",
 ];
 
 type Edit =
