@@ -30,7 +30,5 @@ const parseText = (text: string): Root => manuscriptParser.parse(text);
 
 /** Parse a manuscript VFile into mdast (through the section cache, when one is in use). */
 export function parseManuscript(file: VFile): Root {
-  return sectionCache
-    ? sectionCache.parse(String(file), parseText)
-    : manuscriptParser.parse(file);
+  return sectionCache ? sectionCache.parse(String(file), parseText) : manuscriptParser.parse(file);
 }
