@@ -143,12 +143,19 @@ describe("section parse cache", () => {
     ["a footnote definition", "\n[^note]: A note.\n"],
     ["an HTML block", "\n<div>\n\n# Inside?\n\n</div>\n"],
     ["a lone carriage return", "\rText.\n"],
-  ])("parses a text with %s whole, and equal to a fresh parse", (_, extra) => {
-    const text = `${sample}${extra}\n# Used later\n\nSee [ref] and [^note].\n`;
+    ["a leading byte order mark", "", "\uFEFF"],
+  ])("parses a text with %s whole, and equal to a fresh parse", (_, extra, before = "") => {
+    const text = `${before}${sample}${extra}\n# Used later\n\nSee [ref] and [^note].\n`;
     expect(splitSections(text)).toBeUndefined();
     const cache = new SectionParseCache();
     expect(cache.parse(text, parse)).toEqual(parse(text));
     expect(cache.work).toEqual({ parsed: 0, reused: 0, whole: 1 });
+  });
+
+  it("never splits inside front matter", () => {
+    const text = "---\ntitle: x\n\n# not a heading: YAML comment\n---\n\n# One\n\nText.\n";
+    expect(splitSections(text)?.map((section) => section.line)).toEqual([0, 6]);
+    expect(new SectionParseCache().parse(text, parse)).toEqual(parse(text));
   });
 
   it("never splits inside fenced code or a directive container", () => {

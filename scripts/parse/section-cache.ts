@@ -12,8 +12,9 @@
  * column-1 heading. Texts this scan cannot follow exactly are parsed whole: link reference and
  * footnote definitions (`[x]:`) are resolved across the whole document, before or after them,
  * so a text with `]:` anywhere is; so is one with a line starting with `<` (an HTML block may
- * hold fences and headings, and some kinds do not end at a blank line), and one with a lone
- * carriage return, which the line counting here does not follow.
+ * hold fences and headings, and some kinds do not end at a blank line), one with a lone
+ * carriage return, which the line counting here does not follow, and one that starts with a
+ * byte order mark, which the parser drops before counting offsets.
  */
 import type { Root, RootContent } from "mdast";
 
@@ -43,7 +44,14 @@ const htmlStart = /^ {0,3}</m;
  * Every section but the first starts with its heading line.
  */
 export function splitSections(text: string): Section[] | undefined {
-  if (text.includes("]:") || /\r(?!\n)/.test(text) || htmlStart.test(text)) return undefined;
+  if (
+    text.includes("]:") ||
+    /\r(?!\n)/.test(text) ||
+    htmlStart.test(text) ||
+    // The parser drops a leading byte order mark and counts offsets without it.
+    text.startsWith("\uFEFF")
+  )
+    return undefined;
   const sections: Section[] = [];
   let start = { line: 0, offset: 0 };
   let fence: { char: string; length: number } | undefined;
