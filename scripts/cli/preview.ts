@@ -1,17 +1,24 @@
 /**
  * Rebuilds in a warm process, for a live preview (`casepress preview`/`--watch`): the process
- * keeps the loaded journal, the compiled CSL style, the last formatted reference list and, for
- * PDFs, one open browser, so a rebuild pays only for the manuscript itself.
+ * keeps the loaded journal, the compiled CSL style, the last formatted reference list, the
+ * parsed trees of the manuscript's sections (only changed sections are parsed again, see
+ * parse/section-cache.ts) and, for PDFs, one open browser, so a rebuild pays only for what
+ * changed.
  *
  * A rebuild is `buildManuscript` with the process's record of copied assets, so an unchanged
  * stylesheet, font or figure is not copied again.
  */
 import type { VFile } from "vfile";
+import { useSectionCache } from "../parse/parse-manuscript.ts";
+import { type SectionCacheWork, SectionParseCache } from "../parse/section-cache.ts";
 import { type PdfPrinterResult, startBackgroundPrinter } from "../pdf/pdf-printer.ts";
 import { type BuildOptions, buildManuscript, type CopiedAsset } from "./build.ts";
 
 /** Options of a preview session: those of `build`, for one manuscript. */
-export type PreviewOptions = BuildOptions;
+export interface PreviewOptions extends BuildOptions {
+  /** Parse through the section cache (default); `false` parses every rebuild whole. */
+  sectionCache?: boolean;
+}
 
 /** What one rebuild did. */
 export interface PreviewBuild {
@@ -30,6 +37,8 @@ export interface PreviewSession {
    * time; calls made while one runs share a single follow-up rebuild, which sees every change.
    */
   rebuild(): Promise<PreviewBuild>;
+  /** What the section parse cache did (undefined without one); tests count re-parsed sections. */
+  readonly parseWork: SectionCacheWork | undefined;
   /** Why PDFs cannot be written (no browser found), when the formats include pdf. */
   readonly pdfUnavailable: string | undefined;
   /** Close the browser. Rebuilds after this fail. */
@@ -49,6 +58,8 @@ export async function startPreview(
   const starting = printer?.started;
   const copied = new Map<string, CopiedAsset>();
   let closed = false;
+  const sectionCache = options.sectionCache === false ? undefined : new SectionParseCache();
+  useSectionCache(sectionCache);
 
   const buildOnce = async (): Promise<PreviewBuild> => {
     if (closed) throw new Error("The preview session is closed.");
@@ -91,6 +102,7 @@ export async function startPreview(
 
   const session: PreviewSession = {
     rebuild,
+    parseWork: sectionCache?.work,
     get pdfUnavailable() {
       return printerResult && "help" in printerResult ? printerResult.help : undefined;
     },
@@ -98,6 +110,7 @@ export async function startPreview(
       if (closed) return;
       closed = true;
       await Promise.allSettled([running, queued]);
+      useSectionCache(undefined);
       if (printerResult && "close" in printerResult) await printerResult.close();
     },
   };

@@ -6,6 +6,7 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
 import type { VFile } from "vfile";
+import type { SectionParseCache } from "./section-cache.ts";
 
 /** The frozen parser; `parse` gives an mdast tree with positions. */
 export const manuscriptParser = unified()
@@ -15,7 +16,19 @@ export const manuscriptParser = unified()
   .use(remarkDirective)
   .freeze();
 
-/** Parse a manuscript VFile into mdast. */
+let sectionCache: SectionParseCache | undefined;
+
+/**
+ * Use `cache` for every parse in this process (a warm preview or watch process), or none with
+ * undefined. The cache is keyed by section text alone, so it is right for any manuscript.
+ */
+export function useSectionCache(cache: SectionParseCache | undefined): void {
+  sectionCache = cache;
+}
+
+const parseText = (text: string): Root => manuscriptParser.parse(text);
+
+/** Parse a manuscript VFile into mdast (through the section cache, when one is in use). */
 export function parseManuscript(file: VFile): Root {
-  return manuscriptParser.parse(file);
+  return sectionCache ? sectionCache.parse(String(file), parseText) : manuscriptParser.parse(file);
 }

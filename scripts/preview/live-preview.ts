@@ -26,6 +26,8 @@ export interface LivePreviewOptions extends BuildOptions {
   onBuild?: (build: PreviewBuild, state: PreviewState) => void;
   /** Called when a rebuild fails unexpectedly. */
   onError?: (error: unknown) => void;
+  /** How long to wait after a change for more changes before rebuilding, in ms (default 40). */
+  debounceMs?: number;
 }
 
 /** A running live preview. */
@@ -134,7 +136,7 @@ export async function startLivePreview(
       path,
       { ...options, formats: ["html"], draft: true },
       onBuild,
-      40,
+      options.debounceMs ?? 40,
       options.onError,
     );
   } catch (error) {

@@ -7,7 +7,7 @@
  * `outputPath`, so nothing is written outside the output folder.
  */
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, renameSync, rmSync, writeFileSync } from "node:fs";
 import {
   copyFile,
   link,
@@ -93,6 +93,23 @@ export async function writeFilesAtomic(files: readonly OutputFile[]): Promise<vo
       await Promise.all(staged.slice(index).map((item) => rm(item.temporary, { force: true })));
       throw error;
     }
+  }
+}
+
+/**
+ * Write one file synchronously, by temporary name and rename, for callers that cannot wait (the
+ * reference-list cache, read and written inside the synchronous formatter): readers see the old
+ * file or the new one, never a part. The temporary is removed when the write fails.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const temporary = temporaryName(path);
+  try {
+    // `wx`: never write through a file or link that is already there.
+    writeFileSync(temporary, data, { flag: "wx" });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
 }
 

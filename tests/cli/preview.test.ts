@@ -68,6 +68,29 @@ describe("startPreview", () => {
     }
   });
 
+  it("re-parses only the edited section, and writes what a whole parse writes", async () => {
+    await start();
+    const parsed = session?.parseWork?.parsed ?? 0;
+    expect(parsed).toBeGreaterThan(2);
+    await edit(manuscript(), (text) =>
+      text.replace("# Discussion\n", "# Discussion\n\nA sentence typed in the preview.\n"),
+    );
+    await session?.rebuild();
+    expect(session?.parseWork?.parsed).toBe(parsed + 1);
+    expect(session?.parseWork?.reused).toBe(parsed - 1);
+    const cached = await page();
+    expect(cached).toContain("A sentence typed in the preview.");
+    await session?.close();
+    session = undefined;
+    // No cache now: the session closed it.
+    await buildManuscript("manuscript/case-report.md", {
+      outDir: "out-whole",
+      formats: ["html"],
+      cwd: project,
+    });
+    expect(await readFile(join(project, "out-whole", "case-report.html"), "utf8")).toBe(cached);
+  });
+
   it("copies assets again only when they change or go missing", async () => {
     const { first } = await start();
     const assets = join(project, "out", "case-report_files");
