@@ -9,6 +9,7 @@
  * its assets folder are served, never a listing; the page's only script is the reload client,
  * allowed by hash in a Content-Security-Policy, and every response carries security headers.
  */
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -173,6 +174,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       "Content-Type": contentTypes[extension] ?? "application/octet-stream",
     };
     let body: Buffer | string = read.bytes;
+    if (inside !== page && inside !== pdf) {
+      // Assets (figures, fonts, styles) are revalidated, not fetched again, on every reload: the
+      // tag is their content's hash, so a changed asset is never taken from the cache.
+      const tag = `"${createHash("sha256").update(read.bytes).digest("base64url").slice(0, 27)}"`;
+      headers.ETag = tag;
+      headers["Cache-Control"] = "no-cache";
+      if (request.headers["if-none-match"] === tag) {
+        response.writeHead(304, headers);
+        response.end();
+        return;
+      }
+    }
     if (inside === page) {
       body = injectClient(read.bytes.toString("utf8"), state.page);
       headers["Content-Security-Policy"] = pageCsp(body);

@@ -23,9 +23,15 @@ interface Reply {
 }
 
 /** A GET with the path sent exactly as written (no URL normalisation). */
-function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<Reply> {
+function get(
+  port: number,
+  path: string,
+  host = `127.0.0.1:${port}`,
+  extra: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: "127.0.0.1", port, path, headers: { host } }, (response) => {
+    const headers = { host, ...extra };
+    const outgoing = request({ host: "127.0.0.1", port, path, headers }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {
@@ -107,6 +113,27 @@ describe("preview server", () => {
     const reply = await get(server.port, path);
     expect(reply.status).toBe(404);
     expect(reply.body).not.toContain("secret");
+  });
+
+  it("lets the browser revalidate an asset by its content hash (304), and never serves a stale one", async () => {
+    const first = await get(server.port, "/page_files/style.css");
+    const tag = String(first.headers.etag);
+    expect(tag).toMatch(/^"[\w-]{27}"$/);
+    expect(first.headers["cache-control"]).toBe("no-cache");
+    const again = await get(server.port, "/page_files/style.css", undefined, {
+      "if-none-match": tag,
+    });
+    expect([again.status, again.body]).toEqual([304, ""]);
+    await writeFile(join(project, "out", "page_files", "style.css"), "p { color: green; }\n");
+    const changed = await get(server.port, "/page_files/style.css", undefined, {
+      "if-none-match": tag,
+    });
+    expect([changed.status, changed.body]).toEqual([200, "p { color: green; }\n"]);
+    expect(changed.headers.etag).not.toBe(tag);
+    await writeFile(join(project, "out", "page_files", "style.css"), "p { color: blue; }\n");
+    // The page itself carries the build number, so it is never cached.
+    const html = await get(server.port, "/");
+    expect([html.headers["cache-control"], html.headers.etag]).toEqual(["no-store", undefined]);
   });
 
   it("refuses symbolic links that leave the output folder", async () => {
