@@ -194,12 +194,23 @@ async function profileCase(
   const directory = join(resultsDirectory, "profiles", entry.id);
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
-  // Through NODE_OPTIONS, since the launcher starts node itself (perhaps after taskset).
-  const flags = `--cpu-prof --cpu-prof-dir=${directory}`;
-  const command = {
-    ...entry.casepress,
-    env: { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, flags].filter(Boolean).join(" ") },
-  };
+  // Node refuses --cpu-prof in NODE_OPTIONS, so the profiled run starts node as the launcher
+  // would (from the snapshot the bench has just built, else casepress.mjs), with the flags, in
+  // place of the launcher (which may follow taskset and its options).
+  const blob = join(repository, "node_modules", ".cache", "casepress", "casepress.blob");
+  const start = existsSync(blob)
+    ? ["--snapshot-blob", blob, "--"]
+    : [join(repository, "scripts", "casepress.mjs")];
+  const { file: executable, args } = entry.casepress;
+  const at = executable === cli ? -1 : args.indexOf(cli);
+  const node = [process.execPath, "--cpu-prof", `--cpu-prof-dir=${directory}`, ...start];
+  // As the launcher does.
+  const { NODE_EXTRA_CA_CERTS: _dropped, ...launched } = env;
+  const command =
+    at === -1
+      ? { ...entry.casepress, file: process.execPath, args: [...node.slice(1), ...args] }
+      : { ...entry.casepress, args: [...args.slice(0, at), ...node, ...args.slice(at + 1)] };
+  Object.assign(command, { env: launched });
   await entry.before?.(env);
   const wallMs = await timeCommand(command);
   const file = (await readdir(directory)).find((name) => name.endsWith(".cpuprofile"));
