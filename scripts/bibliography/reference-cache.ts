@@ -67,7 +67,8 @@ let versions: string | undefined;
  * their manifests; empty when they cannot be read.
  */
 function libraryVersions(): string {
-  if (versions !== undefined) return versions;
+  // Only a found answer is kept, so a failure is never frozen into the start-up snapshot.
+  if (versions) return versions;
   try {
     const fromCsl = createRequire(
       join(casepressDirectory, "node_modules", "@citation-js", "plugin-csl", "package.json"),
@@ -86,7 +87,7 @@ function libraryVersions(): string {
     ].join(" ");
   } catch {
     // Versions that cannot be known cannot key the cache: then there is none.
-    versions = "";
+    return "";
   }
   return versions;
 }

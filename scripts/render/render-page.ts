@@ -71,7 +71,16 @@ export async function renderBodyHtml(tree: Root, file: VFile): Promise<string> {
  * The last reference list of each journal and its HTML. A rebuild in a warm process (the live
  * preview) whose references did not change skips citeproc, the slowest step of a rebuild.
  */
-const lastReferences = new WeakMap<JournalProfile, { key: string; html: string }>();
+let lastReferences = new WeakMap<JournalProfile, { key: string; html: string }>();
+
+/**
+ * Forget every last reference list. The start-up snapshot's warm-up build calls this, so the
+ * snapshot holds a compiled style but not the sample's formatted list: every run formats (or
+ * finds in the on-disk cache) its own references, the sample's included.
+ */
+export function forgetLastReferences(): void {
+  lastReferences = new WeakMap();
+}
 
 async function renderReferencesHtml(file: VFile, profile: JournalProfile): Promise<string> {
   const references = file.data.references ?? [];

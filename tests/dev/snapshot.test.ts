@@ -4,7 +4,7 @@
  * they are skipped before `npm ci` (or `node scripts/dev/bundle.mjs`) has run.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -71,6 +71,7 @@ describe.skipIf(!built)("the startup snapshot", () => {
       { cwd: repositoryDirectory, encoding: "utf8" },
     );
     expect(make.status, make.stderr).toBe(0);
+    const references = join(temporary, "cache");
     const run = (args: string[], snapshot: boolean) =>
       spawnSync(
         process.execPath,
@@ -80,7 +81,7 @@ describe.skipIf(!built)("the startup snapshot", () => {
         {
           cwd: repositoryDirectory,
           encoding: "utf8",
-          env: { ...process.env, CASEPRESS_FROM_SOURCE: "" },
+          env: { ...process.env, CASEPRESS_FROM_SOURCE: "", CASEPRESS_CACHE_DIR: references },
         },
       );
     const html = (folder: string) =>
@@ -88,6 +89,9 @@ describe.skipIf(!built)("the startup snapshot", () => {
     const warm = run(["build", sample, "--format", "html", "--out", join(temporary, "warm")], true);
     expect(warm.stderr).toBe("");
     expect(warm.status).toBe(0);
+    // The snapshot holds the compiled style, not the sample's formatted list: the run formatted
+    // its references itself and wrote them to the on-disk cache.
+    expect(readdirSync(join(references, "casepress", "references"))).toHaveLength(1);
     const cold = run(
       ["build", sample, "--format", "html", "--out", join(temporary, "cold")],
       false,
