@@ -20,10 +20,11 @@ if (project === undefined || manuscript === undefined || runsText === undefined)
   process.stderr.write("Usage: bench-reload.ts <project> <manuscript> <runs>\n");
   process.exit(2);
 }
-const executablePath = findBrowser().path;
+// The page is a reader's: full Chromium, not the headless shell that prints PDFs.
+const executablePath = findBrowser(process.env, { headlessShell: false }).path;
 if (executablePath === null) {
   process.stdout.write(`${JSON.stringify({ times: [] })}\n`);
-  process.exit(0);
+  process.exit();
 }
 const runs = Number(runsText);
 const path = join(project, manuscript);
@@ -48,7 +49,7 @@ try {
   await page.waitForSelector("#casepress-panel[data-count]");
   const times: number[] = [];
   for (let index = 0; index < warmUps + runs; index++) {
-    const loaded = page.waitForNavigation({ waitUntil: "load" });
+    const loaded = page.waitForNavigation({ waitUntil: "load", timeout: 15_000 });
     const started = performance.now();
     await writeFile(
       path,
@@ -60,8 +61,14 @@ try {
   }
   // The rebuilds alone, for comparison (the first is the cold build).
   process.stdout.write(`${JSON.stringify({ times, rebuildMs: rebuilds.slice(1 + warmUps) })}\n`);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
 } finally {
   await writeFile(path, original);
-  await browser.close();
-  await preview.close();
+  // Closing is bounded: the figures are printed, and a browser slow to quit must not hang the
+  // benchmark (seen once in a loaded run).
+  const closed = Promise.allSettled([browser.close(), preview.close()]);
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  process.exit();
 }
