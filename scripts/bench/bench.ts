@@ -11,7 +11,7 @@
  * profiles of the cases that miss a goal go to scripts/bench/results/profiles/.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -275,6 +275,14 @@ if (variantSkipped) process.stderr.write(`${variantSkipped}\n`);
 
 process.stderr.write("Preparing inputs …\n");
 const workspace = await prepareWorkspace(repository, { copies, factors: [10, 50] });
+// A run that fails or is interrupted leaves nothing in the temporary folder either.
+const removeWorkspace = () => rmSync(workspace.directory, { recursive: true, force: true });
+process.once("exit", removeWorkspace);
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    removeWorkspace();
+    process.exit(130);
+  });
 const out = (name: string) => join(workspace.out, name);
 const sample = "manuscript/case-report.md";
 const pandocOk = environment.pandoc !== undefined;
