@@ -1,7 +1,9 @@
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { crc32 } from "node:zlib";
 import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { visit } from "unist-util-visit";
@@ -197,4 +199,24 @@ export function isFloatRule(ruleId: string): boolean {
     isRuleId(ruleId) &&
     ["figures", "tables", "cross-references", "paths"].includes(rules[ruleId].source)
   );
+}
+
+/** Whether the command-line tool `name` runs (`name flag` exits 0), for tests that skip without it. */
+export function hasTool(name: string, flag = "-v"): boolean {
+  try {
+    execFileSync(name, [flag], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A PNG chunk: its length, type, data and CRC. */
+export function pngChunk(type: string, data: Uint8Array = new Uint8Array(0)): Buffer {
+  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  const out = Buffer.alloc(body.length + 8);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), body.length + 4);
+  return out;
 }

@@ -2,23 +2,14 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync, crc32 as zlibCrc32 } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import { PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBrowser } from "../../scripts/pdf/find-browser.ts";
 import { readPassthroughPng } from "../../scripts/pdf/png-passthrough.ts";
 import { launchPdfRenderer, type PdfRenderer } from "../../scripts/pdf/render-pdf.ts";
 import { assembleFixture, REPO_ROOT } from "../fixtures/pdf/assemble.ts";
-
-/** Whether a command-line tool runs. */
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasTool, pngChunk } from "../helpers.ts";
 
 const browser = findBrowser();
 const skipReason =
@@ -58,16 +49,6 @@ async function pixelsOf(pdf: Uint8Array, directory: string, name: string): Promi
   return Promise.all(pages.map((page) => readFile(join(directory, page))));
 }
 
-/** A PNG chunk with its length and CRC. */
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(zlibCrc32(body), body.length + 4);
-  return out;
-}
-
 /** An opaque 8-bit RGB PNG of `width` × `height` in one colour. */
 function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
   const ihdr = Buffer.alloc(13);
@@ -77,9 +58,9 @@ function solidPng(width: number, height: number, rgb: [number, number, number]):
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array(width).fill(rgb).flat())]);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(Buffer.concat(Array(height).fill(row)))),
-    chunk("IEND", new Uint8Array(0)),
+    pngChunk("IHDR", ihdr),
+    pngChunk("IDAT", deflateSync(Buffer.concat(Array(height).fill(row)))),
+    pngChunk("IEND", new Uint8Array(0)),
   ]);
 }
 

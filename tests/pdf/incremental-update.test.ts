@@ -24,7 +24,7 @@ import { applyWithPdfLib } from "../../scripts/pdf/pdf-lib-metadata.ts";
 import { applyPdfMetadataDetailed, type PdfMetadata } from "../../scripts/pdf/pdf-metadata.ts";
 import { UnsupportedPdfError } from "../../scripts/pdf/pdf-objects.ts";
 import { pdfLiteralString } from "../../scripts/render/escape.ts";
-import { repositoryDirectory } from "../helpers.ts";
+import { hasTool, repositoryDirectory } from "../helpers.ts";
 
 const FIXTURE = join(
   repositoryDirectory,
@@ -47,16 +47,7 @@ const METADATA: PdfMetadata = {
   linkTexts: new Map([["fig-dot", "Fig 1"]]),
 };
 
-/** Whether a command-line tool runs. */
-function hasTool(name: string, flag = "--version"): boolean {
-  try {
-    execFileSync(name, [flag], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasQpdf = hasTool("qpdf");
+const hasQpdf = hasTool("qpdf", "--version");
 const hasPoppler = hasTool("pdfinfo", "-v") && hasTool("pdftotext", "-v");
 
 let chromium: Uint8Array;

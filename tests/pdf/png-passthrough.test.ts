@@ -1,4 +1,4 @@
-import { deflateSync, inflateSync, crc32 as zlibCrc32 } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { PDFDocument, PDFName, PDFRawStream, PDFRef } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { replaceObjects } from "../../scripts/pdf/pdf-splice.ts";
@@ -8,18 +8,9 @@ import {
   placeholderPng,
   readPassthroughPng,
 } from "../../scripts/pdf/png-passthrough.ts";
+import { pngChunk } from "../helpers.ts";
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** A PNG chunk with its length and CRC. */
-function chunk(type: string, data: Uint8Array = new Uint8Array(0)): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(zlibCrc32(body), body.length + 4);
-  return out;
-}
 
 interface PngSpec {
   width?: number;
@@ -49,11 +40,11 @@ function makePng(spec: PngSpec = {}): Buffer {
   const half = Math.floor(idat.length / 2);
   return Buffer.concat([
     SIGNATURE,
-    chunk("IHDR", ihdr),
+    pngChunk("IHDR", ihdr),
     ...(spec.before ?? []),
-    chunk("IDAT", idat.subarray(0, half)),
-    chunk("IDAT", idat.subarray(half)),
-    chunk("IEND"),
+    pngChunk("IDAT", idat.subarray(0, half)),
+    pngChunk("IDAT", idat.subarray(half)),
+    pngChunk("IEND"),
   ]);
 }
 
@@ -106,7 +97,7 @@ function chromiumLikePdf(images: Uint8Array[], width: number, height: number): B
 describe("readPassthroughPng", () => {
   it("takes 8-bit RGB and grey PNGs, keeping their IDAT data as one zlib stream", () => {
     const png = makePng({
-      before: [chunk("iCCP", Buffer.from("p\0\0xyz")), chunk("pHYs", Buffer.alloc(9))],
+      before: [pngChunk("iCCP", Buffer.from("p\0\0xyz")), pngChunk("pHYs", Buffer.alloc(9))],
     });
     const read = readPassthroughPng(png);
     expect(read).toMatchObject({ width: 40, height: 12, colors: 3 });
@@ -119,8 +110,8 @@ describe("readPassthroughPng", () => {
     expect(readPassthroughPng(makePng({ colorType: 3 }))).toBeNull(); // palette
     expect(readPassthroughPng(makePng({ depth: 16 }))).toBeNull();
     expect(readPassthroughPng(makePng({ interlace: 1 }))).toBeNull();
-    expect(readPassthroughPng(makePng({ before: [chunk("tRNS", Buffer.alloc(6))] }))).toBeNull();
-    expect(readPassthroughPng(makePng({ before: [chunk("gAMA", Buffer.alloc(4))] }))).toBeNull();
+    expect(readPassthroughPng(makePng({ before: [pngChunk("tRNS", Buffer.alloc(6))] }))).toBeNull();
+    expect(readPassthroughPng(makePng({ before: [pngChunk("gAMA", Buffer.alloc(4))] }))).toBeNull();
     expect(readPassthroughPng(makePng({ width: 5 }))).toBeNull(); // no room for the marker
     expect(readPassthroughPng(Buffer.from("GIF89a"))).toBeNull();
     expect(readPassthroughPng(makePng().subarray(0, 60))).toBeNull(); // truncated
@@ -137,9 +128,9 @@ describe("readPassthroughPng", () => {
     const withRows = (rows: Buffer) =>
       Buffer.concat([
         SIGNATURE,
-        chunk("IHDR", ihdr),
-        chunk("IDAT", deflateSync(rows)),
-        chunk("IEND"),
+        pngChunk("IHDR", ihdr),
+        pngChunk("IDAT", deflateSync(rows)),
+        pngChunk("IEND"),
       ]);
     expect(readPassthroughPng(withRows(Buffer.alloc(121 * 12)))).not.toBeNull();
     expect(readPassthroughPng(withRows(Buffer.alloc(121 * 11)))).toBeNull(); // a row short
@@ -147,9 +138,9 @@ describe("readPassthroughPng", () => {
     expect(readPassthroughPng(withRows(Buffer.alloc(121 * 12, 5)))).toBeNull(); // filter type 5
     const garbage = Buffer.concat([
       SIGNATURE,
-      chunk("IHDR", ihdr),
-      chunk("IDAT", Buffer.from("not zlib")),
-      chunk("IEND"),
+      pngChunk("IHDR", ihdr),
+      pngChunk("IDAT", Buffer.from("not zlib")),
+      pngChunk("IEND"),
     ]);
     expect(readPassthroughPng(garbage)).toBeNull();
   });
@@ -157,7 +148,7 @@ describe("readPassthroughPng", () => {
 
 describe("placeholderPng", () => {
   it("keeps the figure's header chunks and holds exactly the marker pixels", () => {
-    const png = makePng({ before: [chunk("iCCP", Buffer.from("p\0\0xyz"))] });
+    const png = makePng({ before: [pngChunk("iCCP", Buffer.from("p\0\0xyz"))] });
     const read = readPassthroughPng(png)!;
     const placeholder = placeholderPng(read, SECRET, 7);
     expect(chunkTypes(placeholder)).toEqual(["IHDR", "iCCP", "IDAT", "IEND"]);

@@ -21,6 +21,7 @@ import {
   fontPackagePath,
   REPO_ROOT,
 } from "../fixtures/pdf/assemble.ts";
+import { hasTool } from "../helpers.ts";
 
 const TITLE =
   "Leg ulcers in systemic lupus erythematosus associated with underlying dystrophic calcinosis and bone infarcts in the absence of antiphospholipid antibodies";
@@ -35,16 +36,6 @@ const METADATA: PdfMetadata = {
   language: "en",
   sourceDateEpoch: EPOCH,
 };
-
-/** Whether a command-line tool runs. */
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const browser = findBrowser();
 const poppler = hasTool("pdftotext") && hasTool("pdfinfo") && hasTool("pdffonts");
