@@ -24,20 +24,11 @@
  * written means no cache, silently: the build is the same, only slower.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { casepressDirectory, casepressVersion } from "../loaders/load-journal.ts";
+import { readGuardedSync, sizeLimits } from "../loaders/path-guard.ts";
 import { writeFileAtomicSync } from "../publish/write-atomic.ts";
 import type { CslItem } from "./types.ts";
 
@@ -47,8 +38,8 @@ const formatVersion = 1;
 export const maxEntries = 500;
 /** Bytes kept at most in the cache folder. */
 export const maxBytes = 16 * 1024 * 1024;
-/** A file larger than this is not a cache entry of ours and is not read. */
-const maxEntryBytes = 4 * 1024 * 1024;
+/** A file larger than this is not a cache entry of ours and is not read (the path guard's cap). */
+const maxEntryBytes = sizeLimits.cache;
 
 /** Counts of what the cache did in this process; tests assert work done and not done. */
 export const referenceCacheWork = { hits: 0, misses: 0, writes: 0, evictions: 0 };
@@ -126,23 +117,13 @@ export function hasOnlyCiteprocTags(html: string): boolean {
   return true;
 }
 
-/** Read a regular file of at most `maxEntryBytes`, never following a link or waiting on a pipe. */
-function readEntryFile(path: string): string | undefined {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const info = fstatSync(descriptor);
-    if (!info.isFile() || info.size > maxEntryBytes) return undefined;
-    return readFileSync(descriptor, "utf8");
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(descriptor);
-  }
+/**
+ * Read an entry through the path guard: inside the cache folder, a regular file (never a pipe
+ * waited on), at most `maxEntryBytes`; undefined otherwise.
+ */
+function readEntryFile(directory: string, name: string): string | undefined {
+  const read = readGuardedSync(join(directory, name), directory, "cache");
+  return read.ok ? read.bytes.toString("utf8") : undefined;
 }
 
 /**
@@ -154,7 +135,7 @@ export function readCachedReferences(
   key: string,
   count: number,
 ): string[] | undefined {
-  const text = readEntryFile(join(directory, `${key}.json`));
+  const text = readEntryFile(directory, `${key}.json`);
   let value: unknown;
   try {
     value = text === undefined ? undefined : JSON.parse(text);

@@ -21,6 +21,8 @@ export const sizeLimits = {
   font: 10 * 1024 * 1024,
   /** A file of the output folder served by `casepress preview` (page, PDF, assets). */
   output: 100 * 1024 * 1024,
+  /** One formatted reference list in Casepress's own cache (scripts/bibliography/reference-cache.ts). */
+  cache: 4 * 1024 * 1024,
 } as const;
 
 /** The most pixels an image may have (width × height): 100 million, e.g. 10,000 × 10,000. */

@@ -4,7 +4,7 @@
  * swap back after printing.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readGuarded } from "../loaders/path-guard.ts";
 import { replaceObjects } from "./pdf-splice.ts";
 import {
   imageReplacements,
@@ -26,8 +26,11 @@ interface CachedFigure {
 
 /** One document's use of the placeholders. */
 export interface PassthroughJob {
-  /** The placeholder to give the page instead of the PNG at `path`, or null to load it as is. */
-  placeholderFor(path: string): Promise<Uint8Array | null>;
+  /**
+   * The placeholder to give the page instead of the PNG at `path` (read through the path guard,
+   * inside `root`), or null to load it as is.
+   */
+  placeholderFor(path: string, root: string): Promise<Uint8Array | null>;
   /**
    * Put the figures back into Chromium's PDF: the PDF and how many image objects now hold a
    * figure's own data, or null when a placeholder did not come out intact (print again without).
@@ -76,9 +79,11 @@ export function createImagePassthrough(): ImagePassthrough {
     job() {
       const served = new Map<number, ServedPlaceholder>();
       return {
-        async placeholderFor(path) {
+        async placeholderFor(path, root) {
           if (!/\.png$/i.test(path)) return null;
-          const figure = figureFor(await readFile(path));
+          const read = await readGuarded(path, root, "image");
+          if (!read.ok) return null;
+          const figure = figureFor(read.bytes);
           if (figure === null) return null;
           served.set(figure.serial, { png: figure.png, serial: figure.serial });
           return figure.placeholder;

@@ -279,12 +279,12 @@ async function openPage(browser: Browser): Promise<PageSlot> {
       job === null ? "no document is being printed" : requestVerdict(url, job.allowedDir);
     if (reason === null) {
       const images = request.resourceType() === "image" ? job?.images : null;
-      if (images == null || !url.startsWith("file:")) {
+      if (images == null || job === null || !url.startsWith("file:")) {
         void request.continue().catch(() => undefined);
         return;
       }
       void images
-        .placeholderFor(fileURLToPath(url))
+        .placeholderFor(fileURLToPath(url), job.allowedDir)
         .catch(() => null)
         .then((body) =>
           body === null
