@@ -29,6 +29,18 @@ export type StatementType = (typeof statementTypes)[number];
 /** Where a statement prints: the first-page notes, the back matter after the body, or nowhere. */
 const statementPlace = z.enum(["notes", "back", "none"]);
 
+/** The parts of a submission manuscript (DOCX), in their default order. */
+const submissionParts = [
+  "title-page",
+  "abstract",
+  "abbreviations",
+  "body",
+  "statements",
+  "references",
+  "tables",
+  "figure-legends",
+] as const;
+
 /** Labels of the statements a profile does not label itself. */
 const defaultStatementLabels: Record<StatementType, string> = {
   funding: "Funding sources",
@@ -173,30 +185,7 @@ export const journalProfileSchema = z.strictObject({
       /** Whether figures are embedded in the manuscript (most systems want separate files). */
       "embed-figures": z._default(z.boolean(), false),
       /** The parts of the manuscript in order; a part left out is not written. */
-      order: z._default(
-        z.array(
-          z.enum([
-            "title-page",
-            "abstract",
-            "abbreviations",
-            "body",
-            "statements",
-            "references",
-            "tables",
-            "figure-legends",
-          ]),
-        ),
-        [
-          "title-page",
-          "abstract",
-          "abbreviations",
-          "body",
-          "statements",
-          "references",
-          "tables",
-          "figure-legends",
-        ],
-      ),
+      order: z._default(z.array(z.enum(submissionParts)), [...submissionParts]),
       /** Parts that start on a new page. */
       "new-page": z._default(z.array(z.string()), [
         "abstract",
