@@ -1,15 +1,17 @@
 /** Shared test helpers: run the real pipeline on fixture folders or on inline Markdown. */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
-import { onTestFinished } from "vitest";
+import { onTestFinished, vi } from "vitest";
 import { assetsDirectoryName } from "../scripts/cli/build.ts";
+import { main } from "../scripts/cli/main.ts";
 import { severityOf, sortedMessages } from "../scripts/diagnostics/diagnostics.ts";
 import { isRuleId, rules } from "../scripts/diagnostics/rules.ts";
 import { casepressVersion } from "../scripts/loaders/load-journal.ts";
@@ -219,4 +221,39 @@ export function pngChunk(type: string, data: Uint8Array = new Uint8Array(0)): Bu
   body.copy(out, 4);
   out.writeUInt32BE(crc32(body), body.length + 4);
   return out;
+}
+
+/** Run `casepress check` in this process (`main`), capturing what it writes. */
+export async function checkInProcess(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(["check", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+/** Run the `casepress` command from the sources in a process of its own, in `cwd`. */
+export async function casepressProcess(args: string[], cwd: string) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(repositoryDirectory, "scripts", "casepress.mjs"), ...args],
+      { cwd, env: { ...process.env, CASEPRESS_FROM_SOURCE: "1" } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
 }

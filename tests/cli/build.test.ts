@@ -1,28 +1,9 @@
-/** `casepress build`: outputs, atomic failure, determinism and exit codes. */
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildManuscript } from "../../scripts/cli/build.ts";
-import { repositoryDirectory } from "../helpers.ts";
-
-const run = promisify(execFile);
-const cli = join(repositoryDirectory, "scripts", "casepress.mjs");
-
-async function casepress(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      cwd,
-      env: { ...process.env, CASEPRESS_FROM_SOURCE: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { casepressProcess, repositoryDirectory } from "../helpers.ts";
 
 /** A copy of the sample project (manuscript, figures, package.json) in a temp folder. */
 async function sampleProject(): Promise<string> {
@@ -106,7 +87,7 @@ describe("buildManuscript", () => {
 
 describe("the build command", () => {
   it("exits 0 and names what it wrote", async () => {
-    const { code, stdout } = await casepress(
+    const { code, stdout } = await casepressProcess(
       ["build", "manuscript/case-report.md", "--format", "html", "--out", "cli-out"],
       project,
     );
@@ -123,7 +104,7 @@ describe("the build command", () => {
         "[@wolf2009]",
       ),
     );
-    const { code, stderr } = await casepress(
+    const { code, stderr } = await casepressProcess(
       ["build", "manuscript/unknown-key.md", "--format", "html", "--out", "cli-bad"],
       project,
     );
@@ -135,11 +116,11 @@ describe("the build command", () => {
   });
 
   it("exits 2 on a usage error", async () => {
-    const { code, stderr } = await casepress(["build", "--format", "rtf"], project);
+    const { code, stderr } = await casepressProcess(["build", "--format", "rtf"], project);
     expect(code).toBe(2);
     expect(stderr).toContain("Unknown build format `rtf`");
-    expect((await casepress(["frobnicate"], project)).code).toBe(2);
-    expect((await casepress(["build", "--no-such-option"], project)).code).toBe(2);
+    expect((await casepressProcess(["frobnicate"], project)).code).toBe(2);
+    expect((await casepressProcess(["build", "--no-such-option"], project)).code).toBe(2);
   });
 });
 

@@ -2,36 +2,15 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../scripts/cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonChecklistReport } from "../../scripts/diagnostics/format-checklist.ts";
-import { repositoryDirectory } from "../helpers.ts";
+import { checkInProcess, repositoryDirectory } from "../helpers.ts";
 
 const sample = join(repositoryDirectory, "manuscript", "case-report.md");
 
-/** Run `main` with `args`, capturing what it writes. */
-async function check(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(["check", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
 describe("check --checklist care on the sample", () => {
   it("lists every item with its section and line, or missing, then the diagnostics", async () => {
-    const { code, stdout } = await check(
+    const { code, stdout } = await checkInProcess(
       sample,
       "--root",
       repositoryDirectory,
@@ -50,7 +29,7 @@ describe("check --checklist care on the sample", () => {
   });
 
   it("follows the JSON contract, with a checklist per manuscript", async () => {
-    const { stdout } = await check(
+    const { stdout } = await checkInProcess(
       sample,
       "--root",
       repositoryDirectory,
@@ -82,7 +61,7 @@ describe("check --checklist care on the sample", () => {
   });
 
   it("writes the filled checklist table in Markdown", async () => {
-    const { stdout } = await check(
+    const { stdout } = await checkInProcess(
       sample,
       "--root",
       repositoryDirectory,
@@ -97,15 +76,15 @@ describe("check --checklist care on the sample", () => {
   });
 
   it("stays quiet about CARE without --checklist", async () => {
-    const { stdout } = await check(sample, "--root", repositoryDirectory);
+    const { stdout } = await checkInProcess(sample, "--root", repositoryDirectory);
     expect(stdout).toBe("1 manuscript checked: 0 errors, 0 warnings, 0 infos\n");
   });
 
   it("refuses an unknown checklist and Markdown without a checklist (exit 2)", async () => {
-    const unknown = await check(sample, "--checklist", "strobe");
+    const unknown = await checkInProcess(sample, "--checklist", "strobe");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown checklist `strobe`, expected care.");
-    const markdown = await check(sample, "--format", "markdown");
+    const markdown = await checkInProcess(sample, "--format", "markdown");
     expect(markdown.code).toBe(2);
     expect(markdown.stderr).toContain("Unknown report format `markdown`");
   });
@@ -140,7 +119,13 @@ describe("a profile that raises care-item-missing", () => {
   });
 
   it("reports missing items as warnings in a plain check", async () => {
-    const { stdout } = await check(join(folder, "case.md"), "--root", folder, "--format", "json");
+    const { stdout } = await checkInProcess(
+      join(folder, "case.md"),
+      "--root",
+      folder,
+      "--format",
+      "json",
+    );
     const report = JSON.parse(stdout) as JsonChecklistReport;
     const care = report.manuscripts[0]?.messages.filter((m) => m.rule === "care-item-missing");
     expect(care?.map((message) => message.severity)).toEqual(Array(4).fill("warning"));

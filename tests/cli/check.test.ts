@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { expandInputs } from "../../scripts/cli/check.ts";
 import { main } from "../../scripts/cli/main.ts";
 import type { JsonReport } from "../../scripts/diagnostics/format-messages.ts";
-import { repositoryDirectory } from "../helpers.ts";
+import { checkInProcess, repositoryDirectory } from "../helpers.ts";
 
 /** A manuscript that passes every JAAD Case Reports check; `body` replaces its case report. */
 function manuscript(body = "A woman aged 34 years had painful leg ulcers."): string {
@@ -67,33 +67,13 @@ beforeAll(async () => {
   );
 });
 
-/** Run `main` with `args`, capturing what it writes. */
-async function check(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(["check", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 describe("check --format json", () => {
   it("follows the JSON contract", async () => {
-    const { code, stdout } = await check(paths.clean, paths.esr, "--format", "json");
+    const { code, stdout } = await checkInProcess(paths.clean, paths.esr, "--format", "json");
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as JsonReport;
     expect(Object.keys(report).sort()).toEqual(["manuscripts", "summary"]);
@@ -119,7 +99,7 @@ describe("check --format json", () => {
   });
 
   it("reports an unlisted “(ESR)” as an error at its line", async () => {
-    const { stdout } = await check(paths.esr, "--format", "json");
+    const { stdout } = await checkInProcess(paths.esr, "--format", "json");
     const report = JSON.parse(stdout) as JsonReport;
     expect(report.manuscripts[0]?.messages).toEqual([
       {
@@ -138,7 +118,7 @@ describe("check --format json", () => {
 
 describe("check --format github", () => {
   it("writes one workflow command per message, then the summary", async () => {
-    const { code, stdout } = await check(paths.esr, paths.warning, "--format", "github");
+    const { code, stdout } = await checkInProcess(paths.esr, paths.warning, "--format", "github");
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("2 manuscripts checked: 1 error, 1 warning, 0 infos");
@@ -163,7 +143,7 @@ describe("check --format github", () => {
   });
 
   it("escapes what would end a property or the message", async () => {
-    const { stdout } = await check(paths.errors, "--format", "github");
+    const { stdout } = await checkInProcess(paths.errors, "--format", "github");
     const commands = stdout.split("\n").filter((line) => line.startsWith("::"));
     expect(commands.length).toBeGreaterThan(1);
     for (const line of commands) {
@@ -185,7 +165,7 @@ describe("check --format github", () => {
 
 describe("check --format text and sarif", () => {
   it("groups messages by manuscript with file:line:col, severity, message and rule", async () => {
-    const { stdout } = await check(paths.esr, paths.warning);
+    const { stdout } = await checkInProcess(paths.esr, paths.warning);
     const blocks = stdout.trimEnd().split("\n\n");
     expect(blocks[0]?.split("\n")[0]).toBe(paths.esr);
     expect(blocks[0]).toMatch(
@@ -199,13 +179,13 @@ describe("check --format text and sarif", () => {
   });
 
   it("prints only the summary for a clean manuscript", async () => {
-    const { code, stdout } = await check(paths.clean);
+    const { code, stdout } = await checkInProcess(paths.clean);
     expect(code).toBe(0);
     expect(stdout).toBe("1 manuscript checked: 0 errors, 0 warnings, 0 infos\n");
   });
 
   it("writes SARIF 2.1.0 with the rules it used", async () => {
-    const { stdout } = await check(paths.esr, "--format", "sarif");
+    const { stdout } = await checkInProcess(paths.esr, "--format", "sarif");
     const sarif = JSON.parse(stdout) as {
       version: string;
       runs: {
@@ -226,32 +206,32 @@ describe("check --format text and sarif", () => {
 
 describe("check exit codes", () => {
   it("is 0 for warnings only, 1 with --strict", async () => {
-    expect((await check(paths.warning)).code).toBe(0);
-    expect((await check(paths.warning, "--strict")).code).toBe(1);
-    expect((await check(paths.clean, "--strict")).code).toBe(0);
+    expect((await checkInProcess(paths.warning)).code).toBe(0);
+    expect((await checkInProcess(paths.warning, "--strict")).code).toBe(1);
+    expect((await checkInProcess(paths.clean, "--strict")).code).toBe(0);
   });
 
   it("is 1 when a manuscript has errors, whatever the others", async () => {
-    expect((await check(paths.clean, paths.errors)).code).toBe(1);
+    expect((await checkInProcess(paths.clean, paths.errors)).code).toBe(1);
   });
 
   it("is 2 for usage errors", async () => {
-    const noInput = await check();
+    const noInput = await checkInProcess();
     expect(noInput.code).toBe(2);
     expect(noInput.stderr).toContain("Name at least one manuscript");
-    const badFormat = await check(paths.clean, "--format", "xml");
+    const badFormat = await checkInProcess(paths.clean, "--format", "xml");
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toContain("Unknown report format `xml`");
-    expect((await check(join(folder, "nothing-*.md"))).code).toBe(2);
-    expect((await check(paths.clean, "--shard", "3/2")).code).toBe(2);
-    expect((await check(paths.clean, "--no-such-option")).code).toBe(2);
+    expect((await checkInProcess(join(folder, "nothing-*.md"))).code).toBe(2);
+    expect((await checkInProcess(paths.clean, "--shard", "3/2")).code).toBe(2);
+    expect((await checkInProcess(paths.clean, "--no-such-option")).code).toBe(2);
   });
 });
 
 describe("check --shard", () => {
   it("checks every n-th manuscript of the sorted batch", async () => {
     const shardPaths = async (shard: string) => {
-      const { stdout } = await check(folder, "--format", "json", "--shard", shard);
+      const { stdout } = await checkInProcess(folder, "--format", "json", "--shard", shard);
       return (JSON.parse(stdout) as JsonReport).manuscripts.map((entry) => entry.path);
     };
     expect(await shardPaths("1/2")).toEqual([paths.clean, paths.warning]);
@@ -320,7 +300,7 @@ describe("check <folder> and hostile arguments", () => {
       [paths.clean, "--format", ""],
       [paths.clean, "--root", "/nonexistent-casepress-root"],
     ]) {
-      const { code, stderr } = await check(...args);
+      const { code, stderr } = await checkInProcess(...args);
       expect(code, args.join(" ")).toBe(2);
       expect(stderr).toMatch(/--shard|format|--root/);
     }

@@ -11,23 +11,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBrowser } from "../../scripts/pdf/find-browser.ts";
-import { repositoryDirectory } from "../helpers.ts";
+import { casepressProcess, repositoryDirectory } from "../helpers.ts";
 
 const run = promisify(execFile);
-const cli = join(repositoryDirectory, "scripts", "casepress.mjs");
-
-async function casepress(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      cwd,
-      env: { ...process.env, CASEPRESS_FROM_SOURCE: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 let project = "";
 let original = "";
@@ -55,7 +41,7 @@ afterAll(async () => {
 describe("build --draft", () => {
   it("writes the HTML with each problem marked in place and the DRAFT mark, exit 1", async () => {
     await writeFile(manuscript(), broken());
-    const result = await casepress(
+    const result = await casepressProcess(
       ["build", "manuscript/case-report.md", "--draft", "--format", "html", "--out", "html-out"],
       project,
     );
@@ -84,7 +70,7 @@ describe("build --draft", () => {
         manuscript(),
         original.replace("None of her digits", "[@nosuchkey] None of her digits"),
       );
-      const result = await casepress(
+      const result = await casepressProcess(
         ["build", "manuscript/case-report.md", "--draft", "--out", "pdf-out"],
         project,
       );
@@ -104,7 +90,7 @@ describe("build --draft", () => {
 
   it("without --draft, writes nothing and leaves the earlier outputs intact", async () => {
     await writeFile(manuscript(), original);
-    const clean = await casepress(
+    const clean = await casepressProcess(
       ["build", "manuscript/case-report.md", "--format", "html", "--out", "kept"],
       project,
     );
@@ -112,7 +98,7 @@ describe("build --draft", () => {
     const before = await readFile(join(project, "kept", "case-report.html"), "utf8");
     expect(before).not.toContain("draft-");
     await writeFile(manuscript(), broken());
-    const failed = await casepress(
+    const failed = await casepressProcess(
       ["build", "manuscript/case-report.md", "--format", "html", "--out", "kept"],
       project,
     );
